@@ -1,0 +1,161 @@
+"""`analyze`: one video or photo through the pipeline, with the annotated video, the
+per-frame CSV and the JSON report written as the work goes."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .detector import Detector
+from .judge import FrameResult, Judge
+from .landmarks import Landmarks
+from .overlay import annotate
+from .poses import PoseSpec
+from .report import FrameCsv, ReportBuilder, write_json
+from .session import StageTimes, run
+from .smoothing import LandmarkSmoother
+from .video import FrameSource, VideoWriter, check_writable, open_source
+
+REPORT_EVERY_S = 2.0  # rewrite the JSON report this often during a run
+
+
+@dataclass
+class Outputs:
+    video: str | None = None
+    report: str | None = None
+    frames: str | None = None
+
+
+@dataclass
+class Analysis:
+    summary: dict
+    stages: StageTimes
+    truncated: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+class VideoSink:
+    name = "overlay+encode"
+
+    def __init__(self, path: str, fps: float, size: tuple[int, int]):
+        self.writer = VideoWriter(path, fps, size)
+
+    def frame(self, image: np.ndarray, lm: Landmarks | None, result: FrameResult) -> None:
+        self.writer.write(annotate(image, lm, result))
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+class ImageSink:
+    """For a photo: the annotated picture itself."""
+
+    name = "overlay+encode"
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def frame(self, image: np.ndarray, lm: Landmarks | None, result: FrameResult) -> None:
+        import cv2
+
+        if not cv2.imwrite(self.path, annotate(image, lm, result)):
+            from .video import InputError
+
+            raise InputError(f"cannot write {self.path}: use a .png or .jpg file name")
+
+    def close(self) -> None:
+        pass
+
+
+class CsvSink:
+    name = "report"
+
+    def __init__(self, path: str, poses: list[PoseSpec]):
+        self.csv = FrameCsv(path, poses)
+
+    def frame(self, image, lm, result) -> None:
+        self.csv.write(result)
+
+    def close(self) -> None:
+        self.csv.close()
+
+
+class ReportSink:
+    """Feeds the report builder; rewrites the JSON report every few seconds of work."""
+
+    name = "report"
+
+    def __init__(self, builder: ReportBuilder, path: str | None,
+                 clock: Callable[[], float] = time.monotonic):
+        self.builder, self.path, self.clock = builder, path, clock
+        self._written = clock()
+
+    def frame(self, image, lm, result) -> None:
+        self.builder.add(result)
+        if self.path and self.clock() - self._written >= REPORT_EVERY_S:
+            write_json(self.path, self.builder.summary())
+            self._written = self.clock()
+
+    def close(self) -> None:
+        if self.path:
+            write_json(self.path, self.builder.summary())
+
+
+def check_outputs(outputs: Outputs) -> None:
+    """Fail before any work if an output cannot be written."""
+    for path in (outputs.video, outputs.report, outputs.frames):
+        if path:
+            check_writable(path)
+
+
+def analyze(path: str, poses: list[PoseSpec], outputs: Outputs, side: str | None = None,
+            model: str | None = None, on_start: Callable[[FrameSource], None] | None = None,
+            on_frame: Callable[[FrameResult], None] | None = None) -> Analysis:
+    """Analyse a video or photo. Outputs are closed (and the report finalised) however the
+    run ends; on Ctrl-C the report says 'interrupted' and KeyboardInterrupt is re-raised."""
+    check_outputs(outputs)
+    with open_source(path) as source:
+        builder = ReportBuilder(poses, str(path), source.is_image, source.fps)
+        mode = "image" if source.is_image else "video"
+        with Detector(model, mode=mode) as detector:
+            sinks = _sinks(outputs, source, poses, builder)
+            judge = Judge(poses, side=side, settle_s=0.0 if source.is_image else 0.5)
+            smoother = None if source.is_image else LandmarkSmoother()
+            stages = StageTimes()
+            if on_start:
+                on_start(source)
+            try:
+                run(source, detector.detect, judge, sinks, smoother, stages, on_frame)
+                builder.status = "done"
+            except KeyboardInterrupt:
+                builder.status = "interrupted"
+                raise
+            finally:
+                if source.truncated:
+                    builder.warnings.append(_truncated_note(source))
+                for sink in sinks:
+                    sink.close()
+        return Analysis(builder.summary(), stages, source.truncated)
+
+
+def _sinks(outputs: Outputs, source: FrameSource, poses: list[PoseSpec],
+           builder: ReportBuilder) -> list:
+    sinks: list = []
+    if outputs.video:
+        if source.is_image and Path(outputs.video).suffix.lower() in (".png", ".jpg", ".jpeg"):
+            sinks.append(ImageSink(outputs.video))
+        else:
+            sinks.append(VideoSink(outputs.video, source.fps, (source.width, source.height)))
+    if outputs.frames:
+        sinks.append(CsvSink(outputs.frames, poses))
+    sinks.append(ReportSink(builder, outputs.report))
+    return sinks
+
+
+def _truncated_note(source: FrameSource) -> str:
+    return (f"the video ended early: {source.frames_read} of {source.frame_count} frames "
+            "decoded (truncated or corrupt file); results cover the decoded part")

@@ -1,0 +1,182 @@
+"""The command line: a thin layer over the library."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import __version__
+from .poses import PoseFileError, builtin_names, load_all, load_pose, load_pose_file
+
+
+EXIT_INPUT = 2  # bad input: file, pose, option
+EXIT_INTERRUPTED = 130
+
+
+class UserError(click.ClickException):
+    exit_code = EXIT_INPUT
+
+
+class Group(click.Group):
+    """Turns every error a user can cause into one line and a non-zero exit."""
+
+    def invoke(self, ctx):
+        from .detector import ModelError
+        from .video import InputError
+
+        try:
+            return super().invoke(ctx)
+        except (PoseFileError, InputError, ModelError) as exc:
+            raise UserError(str(exc)) from None
+        except OSError as exc:
+            name = f": {exc.filename}" if exc.filename else ""
+            raise UserError(f"{exc.strerror or exc}{name}") from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # a bug: still one line, never a traceback
+            raise click.ClickException(
+                f"internal error: {type(exc).__name__}: {exc} (please report this)") from None
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="posecheck")
+def main() -> None:
+    """Live form feedback for a hip-mobility stretching routine.
+
+    Judges Happy Baby, Pigeon, Figure Four and Malasana from a video or photo, check by
+    check, and counts hold time only while the form is correct.
+    """
+
+
+def pose_names(name: str) -> list:
+    if name == "auto":
+        return load_all()
+    return [load_pose(name)]
+
+
+@main.command()
+@click.argument("video", type=click.Path(dir_okay=True))
+@click.option("--pose", "pose_name", default="auto", show_default=True,
+              help=f"Pose to judge: {', '.join(builtin_names())}, auto (recognise it), "
+                   "or a pose file (.toml).")
+@click.option("--side", type=click.Choice(["left", "right"]),
+              help="Working side of Pigeon or Figure Four (default: detected from the pose).")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Write the annotated video here (.mp4 or .avi; .png/.jpg for a photo).")
+@click.option("--report", type=click.Path(dir_okay=False), help="Write the JSON report here.")
+@click.option("--frames", type=click.Path(dir_okay=False),
+              help="Write one CSV row per frame here.")
+@click.option("--model", type=click.Path(dir_okay=False),
+              help="A pose-landmarker .task model (default: the bundled full model).")
+@click.option("--timings", is_flag=True, help="Print the time per frame of each stage.")
+@click.option("--progress/--no-progress", default=True, show_default=True,
+              help="Show a progress bar.")
+def analyze(video, pose_name, side, out, report, frames, model, timings, progress):
+    """Analyse a recorded VIDEO (or a photo) of one of the poses.
+
+    \b
+    Example:
+      posecheck analyze clip.mp4 --pose malasana --out annotated.mp4 --report r.json
+    """
+    from .analysis import Outputs
+    from .analysis import analyze as run_analysis
+    from .report import format_summary
+
+    poses = pose_names(pose_name)
+    bar = _Progress(progress)
+    try:
+        result = run_analysis(video, poses, Outputs(out, report, frames), side=side,
+                              model=model, on_start=bar.start, on_frame=bar.step)
+    except KeyboardInterrupt:
+        bar.finish()
+        click.echo("Interrupted: the outputs keep the frames analysed so far.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    bar.finish()
+    click.echo(format_summary(result.summary))
+    if timings:
+        click.echo(_format_timings(result.stages))
+    if result.truncated:
+        raise UserError(f"{video}: {result.summary['warnings'][-1]}")
+
+
+class _Progress:
+    """A progress bar over the frames, on stderr, only for videos."""
+
+    def __init__(self, enabled: bool):
+        self.enabled, self.bar = enabled, None
+
+    def start(self, source) -> None:
+        if self.enabled and not source.is_image:
+            self.bar = click.progressbar(length=source.frame_count or 0, label="Analysing",
+                                         file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+
+    def step(self, _result) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _format_timings(stages) -> str:
+    per = stages.per_frame_ms()
+    total = sum(per.values())
+    rows = [f"  {k:<16}{v:7.2f} ms" for k, v in per.items()]
+    fps = 1000.0 / total if total else 0.0
+    return "\n".join(["time per frame:", *rows, f"  {'total':<16}{total:7.2f} ms  ({fps:.1f} fps)"])
+
+
+@main.group()
+def poses() -> None:
+    """List, describe and validate pose files."""
+
+
+@poses.command("list")
+def poses_list() -> None:
+    """List the bundled poses."""
+    for spec in load_all():
+        side = "  (left/right)" if spec.asymmetric else ""
+        click.echo(f"{spec.name:<12} {spec.title}{side}: {len(spec.checks)} checks, "
+                   f"hold {spec.hold_s:.0f} s")
+
+
+@poses.command("show")
+@click.argument("name")
+def poses_show(name: str) -> None:
+    """Show a pose's checks, cues and camera set-up.
+
+    \b
+    Example:
+      posecheck poses show pigeon
+    """
+    spec = load_pose(name)
+    click.echo(f"{spec.title} ({spec.name})\n  {spec.description}")
+    click.echo(f"Camera: {spec.camera}")
+    click.echo(f"Hold: {spec.hold_s:.0f} s" + ("; sides: left and right" if spec.asymmetric
+                                               else ""))
+    click.echo("Checks (* = core: must pass for correct form):")
+    for c in spec.checks:
+        views = "any view" if "any" in c.views else ", ".join(c.views)
+        click.echo(f"  {'*' if c.core else ' '} {c.id:<20} {c.kind:<5} {c.what}")
+        cue = c.cue.replace("{working}", "[working side]").replace("{other}", "[other side]")
+        click.echo(f"      cue: \"{cue}\"   judged from: {views}")
+
+
+@poses.command("check")
+@click.argument("file", type=click.Path(dir_okay=False))
+def poses_check(file: str) -> None:
+    """Validate a pose file.
+
+    \b
+    Example:
+      posecheck poses check my-pose.toml
+    """
+    spec = load_pose_file(file)
+    click.echo(f"{file}: OK ({spec.title}, {len(spec.checks)} checks)")
+
+
+

@@ -1,0 +1,233 @@
+"""Named measurements of a body, computed from `Landmarks`.
+
+Every feature declares the landmarks it needs, so a check can say exactly what the camera
+cannot see instead of guessing. Limb features take a side ("left" or "right"); body
+features take none. Lengths are in *torso units*: the estimated torso length (shoulder
+midpoint to hip midpoint), robust to foreshortening (see `body_scale`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from . import geometry as g
+from .landmarks import Landmarks, other_side
+
+TORSO = ("left_shoulder", "right_shoulder", "left_hip", "right_hip")
+
+#: Typical length of each segment in torso lengths, used to estimate the body's scale.
+_SEGMENT_RATIOS = (
+    (("left_shoulder", "right_shoulder"), 0.75),
+    (("left_hip", "left_knee"), 0.85),
+    (("right_hip", "right_knee"), 0.85),
+    (("left_knee", "left_ankle"), 0.8),
+    (("right_knee", "right_ankle"), 0.8),
+)
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A named measurement: what it needs and how to compute it."""
+
+    name: str
+    unit: str  # "deg" or "torso" (torso lengths) or "ratio"
+    limb: bool  # True: takes a side
+    needs: Callable[[str | None], tuple[str, ...]]
+    compute: Callable[[Landmarks, str | None], float]
+    doc: str
+
+
+REGISTRY: dict[str, Feature] = {}
+
+
+def _feature(unit: str, needs: Callable[[str | None], tuple[str, ...]], limb: bool = False):
+    def register(fn: Callable[[Landmarks, str | None], float]) -> Callable:
+        REGISTRY[fn.__name__] = Feature(
+            fn.__name__, unit, limb, needs, fn, (fn.__doc__ or "").strip()
+        )
+        return fn
+
+    return register
+
+
+def _leg(side, *parts):
+    return tuple(f"{side}_{p}" for p in parts)
+
+
+def mid(lm: Landmarks, a: str, b: str) -> np.ndarray:
+    return g.midpoint(lm.px(a), lm.px(b))
+
+
+def body_scale(lm: Landmarks) -> float:
+    """The torso length in pixels, estimated as the largest of the torso and the other long
+    segments divided by their usual share of it, so a foreshortened torso does not shrink it."""
+    torso = g.distance(mid(lm, "left_shoulder", "right_shoulder"), mid(lm, "left_hip", "right_hip"))
+    others = [g.distance(lm.px(a), lm.px(b)) / r for (a, b), r in _SEGMENT_RATIOS]
+    return max([torso, *others]) or 1.0
+
+
+# --- limb features -----------------------------------------------------------------------
+
+@_feature("deg", lambda s: _leg(s, "hip", "knee", "ankle"), limb=True)
+def knee_angle(lm, side):
+    """Knee angle hip-knee-ankle in degrees: 180 is a straight leg."""
+    return g.angle(*(lm.px(n) for n in _leg(side, "hip", "knee", "ankle")))
+
+
+@_feature("deg", lambda s: (f"{s}_shoulder", *_leg(s, "hip", "knee")), limb=True)
+def hip_angle(lm, side):
+    """Hip angle shoulder-hip-knee in degrees: small when the thigh is drawn to the chest."""
+    return g.angle(lm.px(f"{side}_shoulder"), lm.px(f"{side}_hip"), lm.px(f"{side}_knee"))
+
+
+@_feature("deg", lambda s: _leg(s, "knee", "ankle"), limb=True)
+def shin_from_vertical(lm, side):
+    """How far the shin (knee to ankle) leans from vertical in the picture, degrees."""
+    return g.tilt_from_vertical(lm.px(f"{side}_knee"), lm.px(f"{side}_ankle"))
+
+
+@_feature("deg", lambda s: _leg(s, "knee", "ankle"), limb=True)
+def shin_from_horizontal(lm, side):
+    """How far the shin (knee to ankle) leans from horizontal in the picture, degrees."""
+    return g.tilt_from_horizontal(lm.px(f"{side}_knee"), lm.px(f"{side}_ankle"))
+
+
+@_feature("torso", lambda s: (*TORSO, f"{s}_wrist", *_leg(s, "knee", "ankle", "foot_index")),
+          limb=True)
+def wrist_to_foot(lm, side):
+    """Distance from this side's wrist to its own foot, ankle or shin, in torso lengths."""
+    w = lm.px(f"{side}_wrist")
+    knee, ankle, toe = (lm.px(n) for n in _leg(side, "knee", "ankle", "foot_index"))
+    d = min(g.point_to_segment(w, knee, ankle), g.point_to_segment(w, ankle, toe))
+    return d / body_scale(lm)
+
+
+@_feature("torso", lambda s: (*TORSO, "left_wrist", "right_wrist", *_leg(s, "hip", "knee")),
+          limb=True)
+def wrists_to_thigh(lm, side):
+    """Distance from the farther of the two wrists to this side's thigh (hip to knee),
+    in torso lengths: small when both hands hold the thigh."""
+    hip, knee = lm.px(f"{side}_hip"), lm.px(f"{side}_knee")
+    d = max(g.point_to_segment(lm.px(w), hip, knee) for w in ("left_wrist", "right_wrist"))
+    return d / body_scale(lm)
+
+
+@_feature("torso", lambda s: (*TORSO, f"{s}_ankle", f"{other_side(s)}_knee"), limb=True)
+def ankle_to_other_knee(lm, side):
+    """Distance from this side's ankle to the other leg's knee, in torso lengths."""
+    return g.distance(lm.px(f"{side}_ankle"), lm.px(f"{other_side(side)}_knee")) / body_scale(lm)
+
+
+@_feature("torso", lambda s: (*TORSO, f"{s}_elbow", f"{s}_knee"), limb=True)
+def elbow_to_knee(lm, side):
+    """Distance from this side's elbow to its knee, in torso lengths."""
+    return g.distance(lm.px(f"{side}_elbow"), lm.px(f"{side}_knee")) / body_scale(lm)
+
+
+@_feature("ratio", lambda s: _leg(s, "heel", "foot_index"), limb=True)
+def heel_lift(lm, side):
+    """Height of the heel above the toes, in foot lengths (side view): 0 is a flat foot."""
+    heel, toe = lm.px(f"{side}_heel"), lm.px(f"{side}_foot_index")
+    return float(toe[1] - heel[1]) / (g.distance(heel, toe) or 1.0)
+
+
+@_feature("deg", lambda s: (*_leg(s, "hip", "knee"), *_leg(other_side(s), "hip", "knee")),
+          limb=True)
+def thigh_spread(lm, side):
+    """Angle between this side's thigh and the other thigh in 3-D, degrees: large when this
+    knee is pressed out to the side."""
+    u = lm.p3(f"{side}_knee") - lm.p3(f"{side}_hip")
+    v = lm.p3(f"{other_side(side)}_knee") - lm.p3(f"{other_side(side)}_hip")
+    return g.angle_between(u, v)
+
+
+# --- body features -----------------------------------------------------------------------
+
+@_feature("deg", lambda s: TORSO)
+def torso_from_vertical(lm, side):
+    """How far the trunk (hip midpoint to shoulder midpoint) leans from vertical in the
+    picture, degrees."""
+    return g.tilt_from_vertical(mid(lm, "left_hip", "right_hip"),
+                                mid(lm, "left_shoulder", "right_shoulder"))
+
+
+@_feature("deg", lambda s: TORSO)
+def torso_incline(lm, side):
+    """How far the trunk leans from vertical in 3-D (camera assumed level), degrees:
+    0 upright, 90 lying down. Seen end-on it still tells lying from upright."""
+    u = (lm.p3("left_shoulder") + lm.p3("right_shoulder") - lm.p3("left_hip") - lm.p3("right_hip"))
+    return g.angle_between(np.abs(u), np.array([0.0, 1.0, 0.0]))
+
+
+@_feature("deg", lambda s: (*TORSO, "left_ear", "right_ear"))
+def head_lift(lm, side):
+    """Elevation of the line hip midpoint -> ear midpoint above the horizontal, degrees
+    (side view of a body lying down): 0 when head and shoulders rest on the mat."""
+    return g.elevation(mid(lm, "left_hip", "right_hip"), mid(lm, "left_ear", "right_ear"))
+
+
+@_feature("ratio", lambda s: ("left_shoulder", "right_shoulder", "left_knee", "right_knee"))
+def knee_gap(lm, side):
+    """Distance between the knees over the shoulder width (front or end view)."""
+    return g.distance(lm.px("left_knee"), lm.px("right_knee")) / (
+        g.distance(lm.px("left_shoulder"), lm.px("right_shoulder")) or 1.0)
+
+
+@_feature("ratio", lambda s: ("left_shoulder", "right_shoulder", "left_ankle", "right_ankle"))
+def ankle_gap(lm, side):
+    """Distance between the ankles over the shoulder width (front view)."""
+    return g.distance(lm.px("left_ankle"), lm.px("right_ankle")) / (
+        g.distance(lm.px("left_shoulder"), lm.px("right_shoulder")) or 1.0)
+
+
+@_feature("torso", lambda s: (*TORSO, "left_wrist", "right_wrist"))
+def wrist_gap(lm, side):
+    """Distance between the wrists, in torso lengths."""
+    return g.distance(lm.px("left_wrist"), lm.px("right_wrist")) / body_scale(lm)
+
+
+@_feature("ratio", lambda s: (*TORSO, "left_wrist", "right_wrist"))
+def wrists_along_torso(lm, side):
+    """Where the wrists' midpoint lies along the trunk: 0 at the shoulders, 1 at the hips."""
+    top, bottom = mid(lm, "left_shoulder", "right_shoulder"), mid(lm, "left_hip", "right_hip")
+    axis = bottom - top
+    denom = float(np.dot(axis, axis)) or 1.0
+    return float(np.dot(mid(lm, "left_wrist", "right_wrist") - top, axis)) / denom
+
+
+@_feature("torso", lambda s: (*TORSO, "left_knee", "right_knee"))
+def hip_above_knee(lm, side):
+    """Height of the hip midpoint above the knee midpoint, in torso lengths (negative when
+    the hips are below the knees)."""
+    knees, hips = mid(lm, "left_knee", "right_knee"), mid(lm, "left_hip", "right_hip")
+    return float(knees[1] - hips[1]) / body_scale(lm)
+
+
+@_feature("torso", lambda s: (*TORSO, "left_knee", "right_knee", "left_ankle", "right_ankle"))
+def hip_height(lm, side):
+    """Height of the hip midpoint above the lowest knee or ankle, in torso lengths."""
+    lowest = max(lm.px(n)[1] for n in ("left_knee", "right_knee", "left_ankle", "right_ankle"))
+    return float(lowest - mid(lm, "left_hip", "right_hip")[1]) / body_scale(lm)
+
+
+@_feature("deg", lambda s: ("left_hip", "right_hip"))
+def hip_line_roll(lm, side):
+    """How far the line between the hips leans from horizontal in the picture, degrees."""
+    return g.tilt_from_horizontal(lm.px("left_hip"), lm.px("right_hip"))
+
+
+@_feature("deg", lambda s: ("left_hip", "right_hip"))
+def hip_line_yaw(lm, side):
+    """How far the line between the hips turns out of the picture plane (3-D), degrees:
+    0 when both hip points face the camera."""
+    v = lm.p3("left_hip") - lm.p3("right_hip")
+    return math.degrees(math.atan2(abs(float(v[2])), float(np.hypot(v[0], v[1])) or 1e-9))
+
+
+def measure(lm: Landmarks, name: str, side: str | None) -> float:
+    """Compute feature `name` (for `side` if it is a limb feature)."""
+    return float(REGISTRY[name].compute(lm, side))

@@ -1,0 +1,197 @@
+"""Per-frame judgement: which pose is held, on which side, from which view, each check's
+state, the form verdict, the hold timer and the single most important cue.
+
+`Judge.update(landmarks, t)` holds all state between frames and does no I/O, so it can be
+driven by made-up landmark sequences in tests exactly as by the camera.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import checks as ck
+from .landmarks import Landmarks
+from .poses import PoseSpec
+from .sides import DETECTORS, SideTracker
+from .timer import HoldTimer, TimerSnapshot
+from .views import PLACEMENT, ViewTracker, estimate_view
+
+NO_PERSON_CUE = "Step into view of the camera"
+
+
+@dataclass(frozen=True)
+class Cue:
+    text: str
+    kind: str  # fault | unknown | tip | good | setup
+
+
+@dataclass(frozen=True)
+class FrameResult:
+    t: float
+    person: bool
+    pose: PoseSpec | None  # the pose being judged (the one asked for, or recognised)
+    in_pose: bool
+    side: str | None
+    view: str | None
+    phase: str | None
+    results: dict[str, ck.CheckResult] = field(default_factory=dict)
+    correct: bool = False
+    quality: float = 0.0
+    timer: TimerSnapshot | None = None
+    cue: Cue = Cue(NO_PERSON_CUE, "setup")
+
+
+class Stickiness:
+    """A boolean that changes only after the new value has held for `settle_s` seconds."""
+
+    def __init__(self, settle_s: float) -> None:
+        self.settle_s, self.value, self._since = settle_s, False, None
+
+    def update(self, value: bool, t: float) -> bool:
+        if value == self.value:
+            self._since = None
+        elif self._since is None:
+            self._since = t
+        if self._since is not None and t - self._since >= self.settle_s:
+            self.value, self._since = value, None
+        return self.value
+
+
+class Judge:
+    """Judges one pose (or recognises one of several with `auto`) frame by frame."""
+
+    def __init__(self, poses: list[PoseSpec], side: str | None = None, settle_s: float = 0.5,
+                 debounce_s: float = 0.5, grace_s: float = 1.0, cue_hold_s: float = 1.0):
+        self.poses = sorted(poses, key=lambda p: -p.priority)
+        self.auto = len(poses) > 1
+        self.current: PoseSpec | None = None if self.auto else poses[0]
+        self.settle_s = settle_s
+        self.sides = SideTracker(fixed=side)
+        self.views = ViewTracker()
+        self.in_pose = Stickiness(settle_s)
+        self.timers = {p.name: HoldTimer(debounce_s, grace_s) for p in poses}
+        self.previous: dict[str, str] = {}
+        self.cue_hold_s = cue_hold_s
+        self._cue: Cue | None = None
+        self._cue_t = 0.0
+        self._candidate: tuple[PoseSpec, float] | None = None
+
+    # -- recognition -----------------------------------------------------------------------
+
+    def _side_for(self, pose: PoseSpec, lm: Landmarks) -> str | None:
+        if not pose.asymmetric:
+            return None
+        if self.sides.fixed:
+            return self.sides.fixed
+        return DETECTORS[pose.side_detect](lm)
+
+    def _recognised(self, pose: PoseSpec, lm: Landmarks, visible, side, widen: bool) -> bool:
+        return ck.conditions_hold(pose.recognise, lm, visible, side, widen) == ck.PASS
+
+    def _choose_pose(self, lm: Landmarks, visible, t: float) -> PoseSpec | None:
+        """In auto mode, switch poses only when another pose has been recognised, and the
+        current one not, for `settle_s` seconds."""
+        if not self.auto:
+            return self.current
+        current_ok = self.current is not None and self._recognised(
+            self.current, lm, visible, self._side_for(self.current, lm), widen=True)
+        if current_ok:
+            self._candidate = None
+            return self.current
+        seen = next((p for p in self.poses
+                     if self._recognised(p, lm, visible, self._side_for(p, lm), False)), None)
+        if seen is None:
+            self._candidate = None
+        elif self._candidate is None or self._candidate[0] is not seen:
+            self._candidate = (seen, t)
+        elif t - self._candidate[1] >= self.settle_s or self.current is None:
+            self._switch(seen)
+        if self.current is None and seen is not None:
+            self._switch(seen)
+        return self.current
+
+    def _switch(self, pose: PoseSpec) -> None:
+        if self.current is not None:
+            self.timers[self.current.name].break_hold()
+        self.current, self._candidate = pose, None
+        self.previous = {}
+        self.sides.reset()
+        self.in_pose = Stickiness(self.settle_s)
+
+    def _tick(self, correct: bool, t: float) -> TimerSnapshot | None:
+        """Feed the current pose's hold timer (each pose has its own)."""
+        if self.current is None:
+            return None
+        return self.timers[self.current.name].update(correct, t)
+
+    # -- per frame ---------------------------------------------------------------------------
+
+    def update(self, lm: Landmarks | None, t: float) -> FrameResult:
+        if lm is None:
+            self.in_pose.update(False, t)
+            snap = self._tick(False, t)
+            return FrameResult(t, False, self.current, False, self.sides.side, self.views.view,
+                               None, {}, False, 0.0, snap, self._stable_cue(
+                                   Cue(NO_PERSON_CUE, "setup"), t))
+        pose = self._choose_pose(lm, ck.visible_set(lm, 0.5), t)
+        if pose is None:
+            snap = None
+            cue = Cue("Get into one of the poses so I can recognise it", "setup")
+            return FrameResult(t, True, None, False, None, None, None, {}, False, 0.0, snap,
+                               self._stable_cue(cue, t))
+        visible = ck.visible_set(lm, pose.visibility)
+        side = self._track_side(pose, lm, t)
+        view = self.views.update(estimate_view(lm).view, t)
+        in_pose = self.in_pose.update(
+            self._recognised(pose, lm, visible, side, widen=self.in_pose.value), t)
+        results = ck.evaluate_all(pose, lm, visible, side, view, self.previous)
+        self.previous = {k: r.state for k, r in results.items()}
+        correct = in_pose and ck.form_correct(pose, results)
+        snap = self._tick(correct, t)
+        phase = self._phase(pose, lm, visible, side)
+        cue = self._stable_cue(self._pick_cue(pose, results, in_pose, correct, side, view), t)
+        return FrameResult(t, True, pose, in_pose, side, view, phase, results, correct,
+                           ck.frame_quality(pose, results) if in_pose else 0.0, snap, cue)
+
+    def _track_side(self, pose: PoseSpec, lm: Landmarks, t: float) -> str | None:
+        if not pose.asymmetric:
+            return None
+        before = self.sides.side
+        side = self.sides.update(self._side_for(pose, lm), t)
+        if before is not None and side != before:
+            self.timers[pose.name].break_hold()
+            self.previous = {}
+        return side
+
+    @staticmethod
+    def _phase(pose: PoseSpec, lm: Landmarks, visible, side) -> str | None:
+        for phase in pose.phases:
+            if ck.conditions_hold(phase.conditions, lm, visible, side) == ck.PASS:
+                return phase.name
+        return None
+
+    def _pick_cue(self, pose: PoseSpec, results, in_pose: bool, correct: bool,
+                  side: str | None, view: str | None) -> Cue:
+        if not in_pose:
+            where = " or ".join(PLACEMENT[v] for v in pose.best_views[:2])
+            text = f"Get into {pose.title}" + (f" (camera {where})" if where else "")
+            return Cue(text, "setup")
+        ordered = sorted(pose.checks, key=lambda c: (not c.core, c.kind != "fault"))
+        for check in ordered:
+            if check.kind == "fault" and results[check.id].state == ck.FAIL:
+                return Cue(ck.fill_cue(check.cue, side), "fault")
+        for check in ordered:
+            if check.core and results[check.id].state == ck.UNKNOWN:
+                return Cue(ck.unknown_reason(check, results[check.id]), "unknown")
+        for check in pose.checks:
+            if check.kind == "tip" and results[check.id].state == ck.FAIL:
+                return Cue(ck.fill_cue(check.cue, side), "tip")
+        return Cue("Good form: hold it and breathe", "good") if correct else Cue(
+            "Hold still", "setup")
+
+    def _stable_cue(self, cue: Cue, t: float) -> Cue:
+        """Keep a shown cue for at least `cue_hold_s`, so the words do not flicker."""
+        if self._cue is None or cue == self._cue or t - self._cue_t >= self.cue_hold_s:
+            if cue != self._cue:
+                self._cue, self._cue_t = cue, t
+        return self._cue

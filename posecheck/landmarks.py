@@ -1,0 +1,99 @@
+"""The 33 MediaPipe pose landmarks and the `Landmarks` type every stage passes around.
+
+Model output is converted once, at the detector edge, into pixel coordinates; everything
+after that works in pixels (angles on a non-square frame are only right in pixels).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+NAMES: tuple[str, ...] = (
+    "nose",
+    "left_eye_inner", "left_eye", "left_eye_outer",
+    "right_eye_inner", "right_eye", "right_eye_outer",
+    "left_ear", "right_ear",
+    "mouth_left", "mouth_right",
+    "left_shoulder", "right_shoulder",
+    "left_elbow", "right_elbow",
+    "left_wrist", "right_wrist",
+    "left_pinky", "right_pinky",
+    "left_index", "right_index",
+    "left_thumb", "right_thumb",
+    "left_hip", "right_hip",
+    "left_knee", "right_knee",
+    "left_ankle", "right_ankle",
+    "left_heel", "right_heel",
+    "left_foot_index", "right_foot_index",
+)
+INDEX: dict[str, int] = {name: i for i, name in enumerate(NAMES)}
+
+
+def _mirror_name(name: str) -> str:
+    if name.startswith("left_"):
+        return "right_" + name[5:]
+    if name.startswith("right_"):
+        return "left_" + name[6:]
+    return name
+
+
+#: For each landmark index, the index of its left/right twin (itself for the nose).
+MIRROR: tuple[int, ...] = tuple(INDEX[_mirror_name(n)] for n in NAMES)
+
+
+def other_side(side: str) -> str:
+    """'left' -> 'right' and back."""
+    return {"left": "right", "right": "left"}[side]
+
+
+@dataclass(frozen=True)
+class Landmarks:
+    """One person's 33 landmarks in one frame.
+
+    xyz:        (33, 3) float, x and y in pixels (y down), z in pixels at the scale of x
+                (MediaPipe's relative depth; smaller is nearer the camera).
+    visibility: (33,) float in [0, 1], the model's visibility score.
+    world:      (33, 3) float metres, origin between the hips, camera axes (y down), or None.
+    width, height: the frame size in pixels.
+    """
+
+    xyz: np.ndarray
+    visibility: np.ndarray
+    width: int
+    height: int
+    world: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.xyz.shape != (33, 3):
+            raise ValueError(f"xyz must have shape (33, 3), got {self.xyz.shape}")
+        if self.visibility.shape != (33,):
+            raise ValueError(f"visibility must have shape (33,), got {self.visibility.shape}")
+        if self.world is not None and self.world.shape != (33, 3):
+            raise ValueError(f"world must have shape (33, 3), got {self.world.shape}")
+
+    def px(self, name: str) -> np.ndarray:
+        """The landmark's (x, y) in pixels."""
+        return self.xyz[INDEX[name], :2]
+
+    def p3(self, name: str) -> np.ndarray:
+        """The landmark's 3-D position: world metres when known, else pixel x, y, z."""
+        source = self.world if self.world is not None else self.xyz
+        return source[INDEX[name]]
+
+    def in_frame(self, name: str, margin: float = 0.0) -> bool:
+        """True when the landmark lies inside the frame, `margin` a share of the frame size."""
+        x, y = self.px(name)
+        mx, my = margin * self.width, margin * self.height
+        return -mx <= x <= self.width + mx and -my <= y <= self.height + my
+
+    def mirrored(self) -> "Landmarks":
+        """The same body seen in a mirror: x flipped and left/right names swapped."""
+        xyz = self.xyz[list(MIRROR)].copy()
+        xyz[:, 0] = self.width - xyz[:, 0]
+        world = None
+        if self.world is not None:
+            world = self.world[list(MIRROR)].copy()
+            world[:, 0] = -world[:, 0]
+        return replace(self, xyz=xyz, visibility=self.visibility[list(MIRROR)].copy(), world=world)

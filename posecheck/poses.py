@@ -1,0 +1,267 @@
+"""Load and validate pose files (TOML) into `PoseSpec`.
+
+A pose file is pure data: checks name a feature from `features.REGISTRY`, the bounds it must
+stay within, the camera views it can be judged from, and the cue to show. Nothing in a pose
+file is ever evaluated as code. Every error names the file, the place and the valid choices.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .features import REGISTRY
+from .sides import DETECTORS
+from .views import VIEWS
+
+KINDS = ("fault", "tip")
+LIMBS = ("left", "right", "both", "either", "seen", "working", "other")
+MATCHES = ("all", "any")
+PLACEHOLDERS = ("{working}", "{other}")
+DEFAULT_TOLERANCE = {"deg": 5.0, "torso": 0.05, "ratio": 0.05}
+
+
+class PoseFileError(ValueError):
+    """A pose file that cannot be used; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Condition:
+    feature: str
+    limb: str | None
+    min: float | None
+    max: float | None
+    tolerance: float
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    kind: str
+    core: bool
+    views: tuple[str, ...]
+    cue: str
+    what: str
+    match: str
+    conditions: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    conditions: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class PoseSpec:
+    name: str
+    title: str
+    description: str
+    camera: str
+    best_views: tuple[str, ...]
+    hold_s: float
+    priority: int
+    side_detect: str | None
+    visibility: float
+    recognise: tuple[Condition, ...]
+    phases: tuple[Phase, ...]
+    checks: tuple[Check, ...]
+    path: str
+
+    @property
+    def asymmetric(self) -> bool:
+        return self.side_detect is not None
+
+
+class _Reader:
+    """Typed access to one TOML table, raising errors that say where."""
+
+    def __init__(self, path: str, where: str, table: object, allowed: tuple[str, ...]):
+        self.path, self.where = path, where
+        if not isinstance(table, dict):
+            self.fail(f"must be a table, not {type(table).__name__}")
+        self.table = table
+        unknown = sorted(set(table) - set(allowed))
+        if unknown:
+            self.fail(f"unknown key '{unknown[0]}' (valid: {', '.join(allowed)})")
+
+    def fail(self, message: str):
+        raise PoseFileError(f"{self.path}: {self.where}: {message}")
+
+    def get(self, key: str, kind: type | tuple[type, ...], default=...):
+        if key not in self.table:
+            if default is ...:
+                self.fail(f"missing required key '{key}'")
+            return default
+        value = self.table[key]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
+            names = " or ".join(k.__name__ for k in kinds)
+            self.fail(f"'{key}' must be {names}, not {type(value).__name__}")
+        if isinstance(value, float) and not math.isfinite(value):
+            self.fail(f"'{key}' must be a finite number")
+        return value
+
+    def number(self, key: str, default=..., low: float = -1e6, high: float = 1e6):
+        value = self.get(key, (int, float), default)
+        if value is not None and value is not default and not low <= value <= high:
+            self.fail(f"'{key}' = {value} is out of range ({low:g} to {high:g})")
+        return None if value is None else float(value)
+
+    def choice(self, key: str, choices: tuple[str, ...], default=...):
+        value = self.get(key, str, default)
+        if value is not None and value not in choices:
+            self.fail(f"'{key}' = '{value}' is not valid (valid: {', '.join(choices)})")
+        return value
+
+    def choices(self, key: str, choices: tuple[str, ...], default=...):
+        values = self.get(key, list, default)
+        for value in values:
+            if value not in choices:
+                self.fail(f"'{key}' has '{value}', not valid (valid: {', '.join(choices)})")
+        return tuple(values)
+
+
+def _condition(path: str, where: str, table: object, asymmetric: bool) -> Condition:
+    r = _Reader(path, where, table, ("feature", "limb", "min", "max", "tolerance"))
+    name = r.choice("feature", tuple(sorted(REGISTRY)))
+    feature = REGISTRY[name]
+    limb = r.choice("limb", LIMBS, None)
+    if feature.limb and limb is None:
+        r.fail(f"feature '{name}' measures one leg or arm: give 'limb' (valid: {', '.join(LIMBS)})")
+    if not feature.limb and limb is not None:
+        r.fail(f"feature '{name}' measures the whole body: remove 'limb'")
+    if limb in ("working", "other") and not asymmetric:
+        r.fail(f"limb '{limb}' needs a [side] table (only asymmetric poses have a working side)")
+    low, high = r.number("min", None), r.number("max", None)
+    if low is None and high is None:
+        r.fail("give 'min', 'max' or both")
+    if low is not None and high is not None and low > high:
+        r.fail(f"'min' ({low:g}) is greater than 'max' ({high:g})")
+    tolerance = r.number("tolerance", DEFAULT_TOLERANCE[feature.unit], 0, 1e3)
+    return Condition(name, limb, low, high, tolerance)
+
+
+def _conditions(path: str, where: str, value: object, asymmetric: bool) -> tuple[Condition, ...]:
+    if not isinstance(value, list) or not value:
+        raise PoseFileError(f"{path}: {where}: 'conditions' must be a non-empty list of tables")
+    return tuple(
+        _condition(path, f"{where} condition {i + 1}", c, asymmetric) for i, c in enumerate(value)
+    )
+
+
+def _check(path: str, index: int, table: object, asymmetric: bool) -> Check:
+    where = f"check {index + 1}"
+    if isinstance(table, dict) and isinstance(table.get("id"), str):
+        where = f"check '{table['id']}'"
+    r = _Reader(path, where, table,
+                ("id", "kind", "core", "views", "cue", "what", "match", "conditions"))
+    check_id = r.get("id", str)
+    kind = r.choice("kind", KINDS)
+    core = r.get("core", bool, False)
+    if core and kind != "fault":
+        r.fail("only a 'fault' check can be core")
+    cue = r.get("cue", str)
+    for part in cue.split("{")[1:]:
+        if "{" + part.split("}")[0] + "}" not in PLACEHOLDERS:
+            r.fail(f"cue has an unknown placeholder (valid: {', '.join(PLACEHOLDERS)})")
+    if "{" in cue and not asymmetric:
+        r.fail("cue placeholders need a [side] table")
+    views = r.choices("views", (*VIEWS, "any"))
+    if not views:
+        r.fail("'views' must name at least one view")
+    return Check(
+        check_id, kind, core, views, cue, r.get("what", str, ""),
+        r.choice("match", MATCHES, "all"),
+        _conditions(path, where, r.get("conditions", list), asymmetric),
+    )
+
+
+def parse_pose(text: str, path: str) -> PoseSpec:
+    """Parse and validate the TOML text of a pose file; `path` is used in messages."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PoseFileError(f"{path}: not valid TOML: {exc}") from None
+    top = _Reader(path, "top level", data, (
+        "name", "title", "description", "camera", "best_views", "hold_s", "priority",
+        "visibility", "side", "recognise", "phases", "checks"))
+    side = data.get("side")
+    side_detect = None
+    if side is not None:
+        s = _Reader(path, "[side]", side, ("detect",))
+        side_detect = s.choice("detect", tuple(sorted(DETECTORS)))
+    asym = side_detect is not None
+    rec = _Reader(path, "[recognise]", top.get("recognise", dict), ("conditions",))
+    phases = []
+    for i, table in enumerate(top.get("phases", list, [])):
+        p = _Reader(path, f"phase {i + 1}", table, ("name", "conditions"))
+        phases.append(Phase(p.get("name", str),
+                            _conditions(path, f"phase {i + 1}", p.get("conditions", list), asym)))
+    checks = [_check(path, i, t, asym) for i, t in enumerate(top.get("checks", list))]
+    ids = [c.id for c in checks]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        top.fail(f"check id '{duplicates[0]}' is used twice")
+    if not any(c.core for c in checks):
+        top.fail("at least one check must have core = true")
+    return PoseSpec(
+        name=top.get("name", str),
+        title=top.get("title", str),
+        description=top.get("description", str, ""),
+        camera=top.get("camera", str, ""),
+        best_views=top.choices("best_views", VIEWS, ()),
+        hold_s=top.number("hold_s", 30.0, 1, 3600),
+        priority=int(top.number("priority", 0, -100, 100)),
+        side_detect=side_detect,
+        visibility=top.number("visibility", 0.5, 0, 1),
+        recognise=_conditions(path, "[recognise]", rec.get("conditions", list), asym),
+        phases=tuple(phases),
+        checks=tuple(checks),
+        path=path,
+    )
+
+
+def load_pose_file(path: str | Path) -> PoseSpec:
+    """Read and validate a pose file from disk."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise PoseFileError(f"{p}: cannot read pose file: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PoseFileError(f"{p}: pose file is not UTF-8 text") from None
+    return parse_pose(text, str(p))
+
+
+def builtin_dir() -> Path:
+    """The folder of the bundled pose files: inside the installed package, or the
+    repository's top-level poses/ when running from a source checkout."""
+    installed = Path(str(resources.files("posecheck"))) / "poses"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parent.parent / "poses"
+
+
+def builtin_names() -> list[str]:
+    return sorted(p.stem for p in builtin_dir().glob("*.toml"))
+
+
+def load_pose(name_or_path: str) -> PoseSpec:
+    """A bundled pose by name (e.g. 'malasana'), or a pose file by path."""
+    candidate = builtin_dir() / f"{name_or_path}.toml"
+    if candidate.is_file():
+        return load_pose_file(candidate)
+    if name_or_path.endswith(".toml") or Path(name_or_path).is_file():
+        return load_pose_file(name_or_path)
+    raise PoseFileError(
+        f"unknown pose '{name_or_path}' (valid: {', '.join(builtin_names())}, or a .toml file)")
+
+
+def load_all() -> list[PoseSpec]:
+    return [load_pose(n) for n in builtin_names()]

@@ -1,0 +1,252 @@
+"""Reports: per-frame CSV rows written as work goes, and the JSON summary.
+
+`ReportBuilder` accumulates what happened (pure); `FrameCsv` and `write_json` put it on disk.
+The JSON is replaced atomically (written beside, then renamed), so a reader never sees a
+half-written report, and it can be rewritten during a long run so an interruption keeps
+what was done.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from . import checks as ck
+from .judge import FrameResult
+from .poses import PoseSpec
+
+
+class ReportBuilder:
+    """Accumulates frame results into the summary a person reads."""
+
+    def __init__(self, poses: list[PoseSpec], source: str, is_image: bool, fps: float,
+                 max_gap_s: float = 0.5):
+        self.poses = {p.name: p for p in poses}
+        self.auto = len(poses) > 1
+        self.source, self.is_image, self.fps = source, is_image, fps
+        self.max_gap_s = max_gap_s
+        self.frames = self.person_frames = 0
+        self.duration_s = self.person_s = 0.0
+        self.pose_s: Counter[str] = Counter()
+        self.side_s: Counter[str] = Counter()
+        self.correct_form_s: Counter[str] = Counter()
+        self.quality_s: Counter[str] = Counter()
+        self.checks: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+        self.hold: dict[str, tuple[float, float]] = {}
+        self.last: FrameResult | None = None
+        self.status = "running"
+        self.warnings: list[str] = []
+        self._t: float | None = None
+
+    def add(self, r: FrameResult) -> None:
+        dt = 0.0 if self.is_image else self._dt(r.t)
+        self.frames += 1
+        self.duration_s += dt
+        self.last = r
+        if r.person:
+            self.person_frames += 1
+            self.person_s += dt
+        if r.pose is not None and r.timer is not None:
+            self.hold[r.pose.name] = (r.timer.total_s, r.timer.longest_s)
+        if not r.in_pose or r.pose is None:
+            return
+        name = r.pose.name
+        self.pose_s[name] += dt
+        if r.side:
+            self.side_s[r.side] += dt
+        self.correct_form_s[name] += dt * r.correct
+        self.quality_s[name] += dt * r.quality
+        for check_id, result in r.results.items():
+            self.checks[name][check_id][result.state] += dt
+
+    def _dt(self, t: float) -> float:
+        previous, self._t = self._t, t
+        if previous is None:
+            return 1.0 / self.fps
+        return min(max(t - previous, 0.0), self.max_gap_s)
+
+    def main_pose(self) -> PoseSpec | None:
+        if self.pose_s:
+            return self.poses[self.pose_s.most_common(1)[0][0]]
+        return None if self.auto else next(iter(self.poses.values()))
+
+    def summary(self) -> dict:
+        pose = self.main_pose()
+        if self.is_image:
+            return self._image_summary(pose)
+        name = pose.name if pose else None
+        in_pose = self.pose_s[name] if name else 0.0
+        total, longest = self.hold.get(name, (0.0, 0.0)) if name else (0.0, 0.0)
+        return self._common(pose) | {
+            "duration_s": round(self.duration_s, 3),
+            "in_pose_s": round(in_pose, 3),
+            "correct_s": round(total, 3),
+            "correct_form_s": round(self.correct_form_s[name], 3) if name else 0.0,
+            "longest_hold_s": round(longest, 3),
+            "hold_target_s": pose.hold_s if pose else None,
+            "score": round(100 * self.quality_s[name] / in_pose) if in_pose else 0,
+            "correct": bool(in_pose and self.correct_form_s[name] > 0.5 * in_pose),
+            "checks": self._checks(pose),
+        }
+
+    def _image_summary(self, pose: PoseSpec | None) -> dict:
+        r = self.last
+        judged = r is not None and r.in_pose and pose is not None and r.pose is pose
+        checks = self._checks(pose)
+        for check_id, entry in checks.items():
+            entry["state"] = r.results[check_id].state if judged else ck.UNKNOWN
+            entry["value"] = _round(r.results[check_id].value) if judged else None
+        return self._common(pose) | {
+            "duration_s": 0.0, "in_pose_s": 0.0, "correct_s": 0.0, "correct_form_s": 0.0,
+            "longest_hold_s": 0.0, "hold_target_s": pose.hold_s if pose else None,
+            "in_pose": bool(judged),
+            "score": round(100 * r.quality) if judged else 0,
+            "correct": bool(judged and r.correct),
+            "checks": checks,
+        }
+
+    def _common(self, pose: PoseSpec | None) -> dict:
+        side = self.side_s.most_common(1)[0][0] if self.side_s else None
+        if side is None and self.is_image and self.last is not None and self.last.in_pose:
+            side = self.last.side
+        return {
+            "source": self.source,
+            "status": self.status,
+            "kind": "image" if self.is_image else "video",
+            "pose": pose.name if pose else None,
+            "pose_title": pose.title if pose else None,
+            "side": side,
+            "frames": self.frames,
+            "person_found": self.person_frames > 0,
+            "person_frames": self.person_frames,
+            "message": self._message(pose),
+            "warnings": list(self.warnings),
+            "poses_seen_s": {k: round(v, 3) for k, v in self.pose_s.items()},
+            "sides_s": {k: round(v, 3) for k, v in self.side_s.items()},
+        }
+
+    def _message(self, pose: PoseSpec | None) -> str:
+        if self.frames and not self.person_frames:
+            return "No person was found: is the whole body in the picture, and well lit?"
+        if pose is None or not self.pose_s:
+            wanted = "any of the poses" if self.auto else (pose.title if pose else "the pose")
+            return f"A person was found, but not in {wanted}."
+        return ""
+
+    def _checks(self, pose: PoseSpec | None) -> dict:
+        if pose is None:
+            return {}
+        seen = self.checks.get(pose.name, {})
+        return {
+            c.id: {
+                "kind": c.kind, "core": c.core,
+                "pass_s": round(seen.get(c.id, Counter())[ck.PASS], 3),
+                "fail_s": round(seen.get(c.id, Counter())[ck.FAIL], 3),
+                "unknown_s": round(seen.get(c.id, Counter())[ck.UNKNOWN], 3),
+            }
+            for c in pose.checks
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def write_json(path: str | Path, data: dict) -> None:
+    """Write JSON atomically: a temporary file in the same folder, then a rename."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=2)
+            f.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class FrameCsv:
+    """One row per frame: time, pose, side, view, phase, verdict, hold, each check's state
+    and value. Rows are flushed as they are written, so an interrupted run keeps them."""
+
+    BASE = ("frame", "time_s", "person", "pose", "side", "view", "phase", "in_pose",
+            "correct", "hold_s", "cue")
+
+    def __init__(self, path: str | Path, poses: list[PoseSpec]):
+        self.auto = len(poses) > 1
+        self.columns = [self._column(p, c.id) for p in poses for c in p.checks]
+        self._file = open(path, "w", newline="", encoding="utf-8")
+        self._csv = csv.writer(self._file)
+        self._csv.writerow([*self.BASE, *(x for c in self.columns for x in (c, f"{c}_value"))])
+        self._n = 0
+
+    def _column(self, pose: PoseSpec, check_id: str) -> str:
+        return f"{pose.name}/{check_id}" if self.auto else check_id
+
+    def write(self, r: FrameResult) -> None:
+        states: dict[str, tuple[str, str]] = {}
+        if r.pose is not None:
+            for check_id, res in r.results.items():
+                value = "" if res.value is None else f"{res.value:.3f}"
+                states[self._column(r.pose, check_id)] = (res.state, value)
+        row = [self._n, f"{r.t:.3f}", int(r.person), r.pose.name if r.pose else "",
+               r.side or "", r.view or "", r.phase or "", int(r.in_pose), int(r.correct),
+               f"{r.timer.total_s:.3f}" if r.timer else "0", r.cue.text]
+        for c in self.columns:
+            row.extend(states.get(c, ("", "")))
+        self._csv.writerow(row)
+        self._file.flush()
+        self._n += 1
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def format_summary(s: dict) -> str:
+    """The short summary printed at the end of an analysis."""
+    title = s["pose_title"] or "No pose recognised"
+    if s.get("side"):
+        title += f" ({s['side']})"
+    lines = [f"{title} - {s['source']}"]
+    if s["message"]:
+        lines.append(f"  {s['message']}")
+    for w in s["warnings"]:
+        lines.append(f"  warning: {w}")
+    if s["kind"] == "image":
+        verdict = "correct form" if s["correct"] else (
+            "form needs work" if s.get("in_pose") else "not in the pose")
+        lines.append(f"  verdict       {verdict}   score {s['score']}/100")
+    else:
+        target = s["hold_target_s"]
+        lines += [
+            f"  duration      {s['duration_s']:.1f} s ({s['frames']} frames)",
+            f"  in pose       {s['in_pose_s']:.1f} s",
+            f"  correct hold  {s['correct_s']:.1f} s of {target or 0:.0f} s target"
+            f"   (longest unbroken {s['longest_hold_s']:.1f} s)",
+            f"  score         {s['score']}/100",
+        ]
+    lines.extend(_check_lines(s))
+    return "\n".join(lines)
+
+
+def _check_lines(s: dict) -> list[str]:
+    if not (s["in_pose_s"] or s.get("in_pose")):
+        return []
+    out = []
+    for check_id, c in s["checks"].items():
+        if s["kind"] == "image":
+            mark = {"pass": "ok", "fail": "FIX", "unknown": "?"}[c["state"]]
+            out.append(f"    {mark:>4}  {check_id} ({c['kind']})")
+            continue
+        in_pose = c["pass_s"] + c["fail_s"] + c["unknown_s"]
+        judged = (c["pass_s"] + c["fail_s"]) / in_pose if in_pose else 0.0
+        out.append(f"    {check_id:<20} {c['kind']:<5} fail {c['fail_s']:5.1f} s"
+                   f"   judged {100 * judged:3.0f}% of the time in pose")
+    if out:
+        out.insert(0, "  checks:")
+    return out

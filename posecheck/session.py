@@ -1,0 +1,86 @@
+"""The loop shared by every command: frames -> detector -> smoothing -> judge -> sinks.
+
+Sinks receive each frame with its landmarks and result (the annotated-video writer, the
+per-frame CSV, the report). Time spent in each stage is measured, so the benchmark and
+`--timings` can show where a frame's time goes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from typing import Callable, Iterable, Iterator, Protocol
+
+import numpy as np
+
+from .judge import FrameResult, Judge
+from .landmarks import Landmarks
+from .smoothing import LandmarkSmoother
+
+
+class Sink(Protocol):
+    name: str
+
+    def frame(self, image: np.ndarray, lm: Landmarks | None, result: FrameResult) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class StageTimes:
+    """Wall time spent per stage, summed over frames."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.frames = 0
+
+    def add(self, stage: str, seconds: float) -> None:
+        self.seconds[stage] += seconds
+
+    def per_frame_ms(self) -> dict[str, float]:
+        n = max(self.frames, 1)
+        return {k: 1000.0 * v / n for k, v in self.seconds.items()}
+
+
+def timed_frames(frames: Iterable[tuple[np.ndarray, float]], stages: StageTimes
+                 ) -> Iterator[tuple[np.ndarray, float]]:
+    """Pass frames through, adding the time spent decoding them to stage 'decode'."""
+    it = iter(frames)
+    while True:
+        start = time.perf_counter()
+        try:
+            item = next(it)
+        except StopIteration:
+            return
+        stages.add("decode", time.perf_counter() - start)
+        yield item
+
+
+def run(frames: Iterable[tuple[np.ndarray, float]], detect: Callable, judge: Judge,
+        sinks: list[Sink], smoother: LandmarkSmoother | None = None,
+        stages: StageTimes | None = None,
+        on_frame: Callable[[FrameResult], None] | None = None) -> None:
+    """Run the pipeline over `frames` ((image, seconds) pairs) until they end.
+
+    `detect(image, t)` returns Landmarks or None. KeyboardInterrupt propagates after the
+    frame in progress; the caller closes the sinks, so what was done is kept.
+    """
+    stages = stages or StageTimes()
+    clock = time.perf_counter
+    for image, t in timed_frames(frames, stages):
+        start = clock()
+        lm = detect(image, t)
+        stages.add("detect", clock() - start)
+        start = clock()
+        if lm is not None and smoother is not None:
+            lm = smoother(lm, t)
+        stages.add("smooth", clock() - start)
+        start = clock()
+        result = judge.update(lm, t)
+        stages.add("judge", clock() - start)
+        for sink in sinks:
+            start = clock()
+            sink.frame(image, lm, result)
+            stages.add(sink.name, clock() - start)
+        stages.frames += 1
+        if on_frame is not None:
+            on_frame(result)

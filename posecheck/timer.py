@@ -1,0 +1,71 @@
+"""The hold timer: counts time only while the form is correct.
+
+It starts crediting after `debounce_s` of continuously correct form (no credit for passing
+through the pose while getting into it), survives dropouts shorter than `grace_s` without
+breaking the hold (the dropout itself is not credited), and never credits a gap between
+frames longer than `max_gap_s` (stale or missing landmarks). Timestamps are passed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+IDLE, SETTLING, HOLDING, GRACE = "idle", "settling", "holding", "grace"
+
+
+@dataclass(frozen=True)
+class TimerSnapshot:
+    state: str
+    total_s: float  # all credited time
+    current_s: float  # the current unbroken hold
+    longest_s: float  # the longest unbroken hold so far
+
+
+class HoldTimer:
+    def __init__(self, debounce_s: float = 0.5, grace_s: float = 1.0, max_gap_s: float = 0.5):
+        self.debounce_s, self.grace_s, self.max_gap_s = debounce_s, grace_s, max_gap_s
+        self.reset()
+
+    def reset(self) -> None:
+        self.state = IDLE
+        self.total_s = self.current_s = self.longest_s = 0.0
+        self._since = 0.0  # when settling or grace began
+        self._last_t: float | None = None
+
+    def break_hold(self) -> None:
+        """End the current hold (e.g. the side changed); totals are kept."""
+        self.state, self.current_s = IDLE, 0.0
+
+    def update(self, correct: bool, t: float) -> TimerSnapshot:
+        """Feed one frame: was the form judged correct at time `t` (seconds)?"""
+        dt = 0.0 if self._last_t is None else t - self._last_t
+        self._last_t = t
+        fresh = 0.0 < dt <= self.max_gap_s
+        if correct:
+            self._on_correct(t, dt if fresh else 0.0)
+        else:
+            self._on_incorrect(t)
+        return self.snapshot()
+
+    def _on_correct(self, t: float, dt: float) -> None:
+        if self.state == IDLE:
+            self.state, self._since = SETTLING, t
+        elif self.state == SETTLING and t - self._since >= self.debounce_s:
+            self.state = HOLDING
+        elif self.state == GRACE:
+            self.state = HOLDING
+        elif self.state == HOLDING:
+            self.total_s += dt
+            self.current_s += dt
+            self.longest_s = max(self.longest_s, self.current_s)
+
+    def _on_incorrect(self, t: float) -> None:
+        if self.state == HOLDING:
+            self.state, self._since = GRACE, t
+        elif self.state == SETTLING:
+            self.state = IDLE
+        elif self.state == GRACE and t - self._since > self.grace_s:
+            self.break_hold()
+
+    def snapshot(self) -> TimerSnapshot:
+        return TimerSnapshot(self.state, self.total_s, self.current_s, self.longest_s)
