@@ -1,0 +1,202 @@
+"""The command line as a user meets it: outputs, summaries and one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from posecheck.cli import main
+
+REPORT_KEYS = {"pose", "side", "duration_s", "in_pose_s", "correct_s", "longest_hold_s",
+               "score", "correct", "checks"}
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def one_line_error(result, code: int = 2) -> str:
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("Error: ")
+    return lines[0]
+
+
+def write_video(path: Path, frames: list[np.ndarray], fps: float = 25.0) -> Path:
+    h, w = frames[0].shape[:2]
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
+    for f in frames:
+        writer.write(f)
+    writer.release()
+    return path
+
+
+# --- poses commands ------------------------------------------------------------------------
+
+def test_poses_list_names_all_four():
+    result = invoke("poses", "list")
+    assert result.exit_code == 0
+    for name in ("happy-baby", "pigeon", "figure-four", "malasana"):
+        assert name in result.output
+
+
+def test_poses_show_gives_checks_cues_and_camera():
+    result = invoke("poses", "show", "malasana")
+    assert result.exit_code == 0
+    assert "Camera:" in result.output
+    assert "spine-upright" in result.output
+    assert "Lift your chest and lengthen your spine" in result.output
+
+
+def test_poses_check_accepts_a_bundled_file():
+    path = Path(__file__).resolve().parents[1] / "poses" / "pigeon.toml"
+    result = invoke("poses", "check", path)
+    assert result.exit_code == 0 and "OK" in result.output
+
+
+def test_poses_check_rejects_a_bad_file_in_one_line(tmp_path):
+    bad = tmp_path / "mine.toml"
+    bad.write_text('name = "x"\ntitle = "X"\ncheks = []\n')
+    line = one_line_error(invoke("poses", "check", bad))
+    assert "mine.toml" in line and "unknown key 'cheks'" in line
+
+
+# --- analyze: bad input ----------------------------------------------------------------------
+
+def test_missing_file(tmp_path):
+    line = one_line_error(invoke("analyze", tmp_path / "nope.mp4"))
+    assert "no such file" in line
+
+
+def test_not_a_video(tmp_path):
+    path = tmp_path / "notes.mp4"
+    path.write_text("this is not a video\n" * 50)
+    line = one_line_error(invoke("analyze", path))
+    assert "notes.mp4" in line
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.mp4"
+    path.write_bytes(b"")
+    assert "empty" in one_line_error(invoke("analyze", path))
+
+
+def test_unknown_pose(tmp_path):
+    line = one_line_error(invoke("analyze", tmp_path / "x.mp4", "--pose", "warrior"))
+    assert "unknown pose 'warrior'" in line and "malasana" in line
+
+
+def test_malformed_pose_file(tmp_path):
+    pose = tmp_path / "broken.toml"
+    pose.write_text("name = [unclosed\n")
+    line = one_line_error(invoke("analyze", tmp_path / "x.mp4", "--pose", pose))
+    assert "broken.toml" in line and "not valid TOML" in line
+
+
+def test_unwritable_output_fails_before_work(tmp_path):
+    video = write_video(tmp_path / "blank.mp4", [np.zeros((120, 160, 3), np.uint8)] * 5)
+    line = one_line_error(invoke("analyze", video, "--report", tmp_path / "no" / "dir" / "r.json"))
+    assert "r.json" in line
+
+
+def test_missing_model(tmp_path):
+    video = write_video(tmp_path / "blank.mp4", [np.zeros((120, 160, 3), np.uint8)] * 5)
+    line = one_line_error(invoke("analyze", video, "--model", tmp_path / "none.task"))
+    assert "model file not found" in line
+
+
+def test_video_with_nobody_is_not_an_error(tmp_path):
+    rng = np.random.default_rng(0)
+    frames = [rng.integers(0, 60, (240, 320, 3), dtype=np.uint8) for _ in range(12)]
+    video = write_video(tmp_path / "empty_room.mp4", frames)
+    report = tmp_path / "r.json"
+    result = invoke("analyze", video, "--pose", "malasana", "--report", report, "--no-progress")
+    assert result.exit_code == 0, result.output
+    data = json.loads(report.read_text())
+    assert data["person_found"] is False
+    assert "No person was found" in data["message"]
+    assert data["correct"] is False and data["correct_s"] == 0
+
+
+def test_truncated_video_keeps_results_and_exits_non_zero(tmp_path, realdata):
+    # sports2d's demo has its index first, so a cut copy still opens and decodes part-way.
+    source = realdata / "general" / "sports2d__demo.mp4"
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(source.read_bytes()[: source.stat().st_size // 4])
+    report = tmp_path / "r.json"
+    result = invoke("analyze", cut, "--report", report, "--no-progress")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "truncated or corrupt" in result.output.splitlines()[-1]
+    data = json.loads(report.read_text())
+    assert data["frames"] > 0 and data["status"] == "done"
+
+
+# --- analyze: real footage, end to end -------------------------------------------------------
+
+def test_photo_of_correct_malasana(tmp_path, realdata):
+    photo = realdata / "malasana" / "correct" / "newEdaiProject__Malasana_f1.png"
+    report, out = tmp_path / "r.json", tmp_path / "annotated.png"
+    result = invoke("analyze", photo, "--pose", "malasana", "--report", report, "--out", out)
+    assert result.exit_code == 0, result.output
+    data = json.loads(report.read_text())
+    assert REPORT_KEYS <= set(data)
+    assert data["correct"] is True and data["score"] == 100
+    assert data["checks"]["spine-upright"]["state"] == "pass"
+    assert data["checks"]["feet-wide"]["state"] == "unknown"  # front-only check, side photo
+    assert cv2.imread(str(out)).shape == cv2.imread(str(photo)).shape
+    assert "correct form" in result.output
+
+
+def test_photo_of_figure_four_with_head_lifted_is_not_correct(tmp_path, realdata):
+    photo = realdata / "figure_four" / "flawed" / "free-exercise-db__Ankle_On_The_Knee_1.jpg"
+    report = tmp_path / "r.json"
+    result = invoke("analyze", photo, "--report", report)  # --pose auto
+    assert result.exit_code == 0, result.output
+    data = json.loads(report.read_text())
+    assert data["pose"] == "figure-four"
+    assert data["correct"] is False
+    assert data["checks"]["head-down"]["state"] == "fail"
+    assert "Keep your head and shoulders down" not in data["message"]
+
+
+@pytest.mark.parametrize("rel", [
+    "happy_baby/near_miss/free-exercise-db__Hug_Knees_To_Chest_1.jpg",
+    "figure_four/near_miss/free-exercise-db__Ankle_On_The_Knee_0.jpg",
+    "malasana/near_miss/free-exercise-db__Barbell_Full_Squat_1.jpg",
+    "pigeon/near_miss/Fitness_App__Eka-Pada-Rajakapotasana.png",
+])
+def test_near_misses_get_no_correct_verdict(tmp_path, realdata, rel):
+    report = tmp_path / "r.json"
+    result = invoke("analyze", realdata / rel, "--report", report)
+    assert result.exit_code == 0, result.output
+    assert json.loads(report.read_text())["correct"] is False
+
+
+def test_video_writes_annotated_video_report_and_frames(tmp_path, realdata):
+    clip = realdata / "malasana" / "flawed" / "mi-rutina-saludable__deep-squat.mov"
+    out, report, frames = tmp_path / "a.mp4", tmp_path / "r.json", tmp_path / "f.csv"
+    result = invoke("analyze", clip, "--pose", "malasana", "--out", out, "--report", report,
+                    "--frames", frames, "--no-progress")
+    assert result.exit_code == 0, result.output
+    source_count = int(cv2.VideoCapture(str(clip)).get(cv2.CAP_PROP_FRAME_COUNT))
+    written = cv2.VideoCapture(str(out))
+    assert int(written.get(cv2.CAP_PROP_FRAME_COUNT)) == source_count
+    ok, frame = written.read()
+    assert ok and frame.shape[:2] == (240, 426)
+    data = json.loads(report.read_text())
+    assert REPORT_KEYS <= set(data)
+    assert data["duration_s"] == pytest.approx(source_count / 25.0, abs=0.1)
+    assert data["correct"] is False  # banded squats to parallel: never a held Malasana
+    rows = list(csv.DictReader(frames.open()))
+    assert len(rows) == source_count
+    assert {"time_s", "pose", "spine-upright", "spine-upright_value"} <= set(rows[0])
+    assert "score" in result.output and "correct hold" in result.output
