@@ -4,7 +4,7 @@ per-frame CSV and the JSON report written as the work goes."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -62,7 +62,7 @@ class ImageSink:
     def frame(self, image: np.ndarray, lm: Landmarks | None, result: FrameResult) -> None:
         import cv2
 
-        if not cv2.imwrite(self.path, annotate(image, lm, result)):
+        if not cv2.imwrite(self.path, annotate(image, lm, replace(result, timer=None))):
             from .video import InputError
 
             raise InputError(f"cannot write {self.path}: use a .png or .jpg file name")

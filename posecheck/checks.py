@@ -174,7 +174,7 @@ def fill_cue(cue: str, side: str | None) -> str:
 def unknown_reason(check: Check, result: CheckResult) -> str:
     """Why a check could not be judged, in words for the user."""
     if result.wrong_view:
-        where = " or ".join(PLACEMENT[v] for v in check.views if v in PLACEMENT)
+        where = " or ".join(PLACEMENT[v] for v in check.views[:2])
         return f"Can't judge {check.id} from here: place the camera {where}"
     if result.missing:
         names = ", ".join(landmark_words(n) for n in result.missing[:2])

@@ -470,8 +470,9 @@ def timer_text(result: FrameResult) -> str:
 
 
 def _draw_timer(frame, result: FrameResult, u: float) -> None:
-    """The bottom strip: the hold time as text and a progress bar to the pose's target."""
-    if result.pose is None:
+    """The bottom strip: the hold time as text and a progress bar to the pose's target;
+    nothing when there is no timer (a photo has no hold)."""
+    if result.pose is None or result.timer is None:
         return
     h, w = frame.shape[:2]
     pad, height = _px(u, "pad"), _px(u, "timer_h")

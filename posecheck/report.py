@@ -35,6 +35,7 @@ class ReportBuilder:
         self.correct_form_s: Counter[str] = Counter()
         self.quality_s: Counter[str] = Counter()
         self.checks: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+        self.reasons: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
         self.hold: dict[str, tuple[float, float]] = {}
         self.last: FrameResult | None = None
         self.status = "running"
@@ -59,8 +60,11 @@ class ReportBuilder:
             self.side_s[r.side] += dt
         self.correct_form_s[name] += dt * r.correct
         self.quality_s[name] += dt * r.quality
-        for check_id, result in r.results.items():
-            self.checks[name][check_id][result.state] += dt
+        for check in r.pose.checks:
+            result = r.results[check.id]
+            self.checks[name][check.id][result.state] += dt
+            if result.state == ck.UNKNOWN:
+                self.reasons[name][check.id][ck.unknown_reason(check, result)] += dt
 
     def _dt(self, t: float) -> float:
         previous, self._t = self._t, t
@@ -96,9 +100,12 @@ class ReportBuilder:
         r = self.last
         judged = r is not None and r.in_pose and pose is not None and r.pose is pose
         checks = self._checks(pose)
-        for check_id, entry in checks.items():
-            entry["state"] = r.results[check_id].state if judged else ck.UNKNOWN
-            entry["value"] = _round(r.results[check_id].value) if judged else None
+        for check in pose.checks if pose else ():
+            entry, result = checks[check.id], r.results.get(check.id) if judged else None
+            entry["state"] = result.state if result else ck.UNKNOWN
+            entry["value"] = _round(result.value) if result else None
+            if result and result.state == ck.UNKNOWN:
+                entry["unknown_because"] = ck.unknown_reason(check, result)
         return self._common(pose) | {
             "duration_s": 0.0, "in_pose_s": 0.0, "correct_s": 0.0, "correct_form_s": 0.0,
             "longest_hold_s": 0.0, "hold_target_s": pose.hold_s if pose else None,
@@ -139,16 +146,19 @@ class ReportBuilder:
     def _checks(self, pose: PoseSpec | None) -> dict:
         if pose is None:
             return {}
-        seen = self.checks.get(pose.name, {})
-        return {
-            c.id: {
+        out = {}
+        for c in pose.checks:
+            times = self.checks[pose.name][c.id]
+            out[c.id] = {
                 "kind": c.kind, "core": c.core,
-                "pass_s": round(seen.get(c.id, Counter())[ck.PASS], 3),
-                "fail_s": round(seen.get(c.id, Counter())[ck.FAIL], 3),
-                "unknown_s": round(seen.get(c.id, Counter())[ck.UNKNOWN], 3),
+                "pass_s": round(times[ck.PASS], 3),
+                "fail_s": round(times[ck.FAIL], 3),
+                "unknown_s": round(times[ck.UNKNOWN], 3),
             }
-            for c in pose.checks
-        }
+            reasons = self.reasons[pose.name][c.id].most_common(3)
+            if reasons and not self.is_image:
+                out[c.id]["unknown_because"] = {k: round(v, 3) for k, v in reasons}
+        return out
 
 
 def _round(value: float | None) -> float | None:

@@ -23,8 +23,8 @@ PLACEMENT = {
     "back": "behind you",
     "three-quarter": "at an angle to you",
     "side": "at your side",
-    "feet": "at your feet, looking along your body",
-    "head": "beyond your head, looking along your body",
+    "feet": "at your feet",
+    "head": "beyond your head",
 }
 
 SIDE_YAW = 60.0  # across-body line turned at least this far out of the picture: side view
