@@ -128,6 +128,14 @@ def elbow_to_knee(lm, side):
     return g.distance(lm.px(f"{side}_elbow"), lm.px(f"{side}_knee")) / body_scale(lm)
 
 
+@_feature("torso", lambda s: (*TORSO, *_leg(s, "hip", "knee")), limb=True)
+def knee_above_hip(lm, side):
+    """Height of this side's knee above its hip in the picture, in torso lengths: positive
+    when the knee is raised (Happy Baby, knee to chest), negative when it is down on the mat
+    below the hip (Pigeon's front knee)."""
+    return float(lm.px(f"{side}_hip")[1] - lm.px(f"{side}_knee")[1]) / body_scale(lm)
+
+
 @_feature("ratio", lambda s: _leg(s, "heel", "foot_index"), limb=True)
 def heel_lift(lm, side):
     """Height of the heel above the toes, in foot lengths (side view): 0 is a flat foot."""

@@ -173,12 +173,16 @@ def test_photo_of_figure_four_with_head_lifted_is_not_correct(tmp_path, realdata
     "figure_four/near_miss/free-exercise-db__Ankle_On_The_Knee_0.jpg",
     "malasana/near_miss/free-exercise-db__Barbell_Full_Squat_1.jpg",
     "pigeon/near_miss/Fitness_App__Eka-Pada-Rajakapotasana.png",
+    "happy_baby/near_miss/newEdaiProject__knee-to-chest-stretch.gif",  # a 12-frame clip
 ])
-def test_near_misses_get_no_correct_verdict(tmp_path, realdata, rel):
+def test_near_misses_are_not_taken_for_any_pose(tmp_path, realdata, rel):
     report = tmp_path / "r.json"
-    result = invoke("analyze", realdata / rel, "--report", report)
+    result = invoke("analyze", realdata / rel, "--report", report, "--no-progress")
     assert result.exit_code == 0, result.output
-    assert json.loads(report.read_text())["correct"] is False
+    data = json.loads(report.read_text())
+    assert data["correct"] is False
+    assert data["pose"] is None and data["poses_seen_s"] == {}
+    assert "not in any of the poses" in data["message"]
 
 
 def test_video_writes_annotated_video_report_and_frames(tmp_path, realdata):
