@@ -186,6 +186,9 @@ def parse_pose(text: str, path: str) -> PoseSpec:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PoseFileError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise PoseFileError(f"{path}: not valid TOML: arrays or tables nested too deeply") \
+            from None
     top = _Reader(path, "top level", data, (
         "name", "title", "description", "camera", "best_views", "hold_s", "priority",
         "visibility", "side", "recognise", "phases", "checks"))

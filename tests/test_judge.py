@@ -1,0 +1,206 @@
+"""The per-frame judge driven by made-up landmark sequences at 30 fps: which pose, which
+side, the cue a person sees and the hold time credited."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from posecheck import poses
+from posecheck.judge import NO_PERSON_CUE, Judge
+
+from bodies import body
+
+FPS = 30
+FRAME = 1 / FPS
+SETTLE = 0.5  # Judge's default in-pose settle
+DEBOUNCE = 0.5  # Judge's default timer debounce
+load_pose = cache(poses.load_pose)
+
+
+@cache
+def load_all():
+    return poses.load_all()
+
+
+GOOD = "Good form: hold it and breathe"
+SPINE = "Lift your chest and lengthen your spine"
+
+
+class Feed:
+    """Feeds a judge frame by frame on a 30 fps clock that keeps running between calls."""
+
+    def __init__(self, judge: Judge):
+        self.judge, self.frame = judge, 0
+
+    def __call__(self, lm, seconds: float):
+        out = []
+        for _ in range(round(seconds * FPS)):
+            out.append(self.judge.update(lm, self.frame / FPS))
+            self.frame += 1
+        return out
+
+
+def malasana_judge(**kw) -> Feed:
+    return Feed(Judge([load_pose("malasana")], **kw))
+
+
+def test_correct_malasana_is_credited_after_settling():
+    """The pose must be recognised for SETTLE s, then correct for DEBOUNCE s, before the
+    hold starts: 3 s of good form earn about 2 s."""
+    out = malasana_judge()(body("malasana_side"), 3.0)
+    last = out[-1]
+    assert (last.pose.name, last.in_pose, last.correct, last.view) == ("malasana", True, True,
+                                                                       "side")
+    assert last.timer.total_s == pytest.approx(3.0 - FRAME - SETTLE - DEBOUNCE, abs=1.5 * FRAME)
+    assert last.cue.text == GOOD and last.cue.kind == "good"
+    assert all(r.timer.total_s == 0 for r in out[:round((SETTLE + DEBOUNCE) * FPS)])
+
+
+def test_without_the_settle_only_the_debounce_is_lost():
+    out = malasana_judge(settle_s=0.0)(body("malasana_side"), 3.0)
+    assert out[-1].timer.total_s == pytest.approx(3.0 - FRAME - DEBOUNCE, abs=1.5 * FRAME)
+
+
+def test_first_cue_asks_to_get_into_the_pose():
+    out = malasana_judge()(body("malasana_side"), 0.2)
+    assert out[0].cue.text == "Get into Malasana (camera facing you or at your side)"
+    assert not out[0].in_pose and out[0].timer.total_s == 0
+
+
+def test_folding_the_spine_changes_the_cue_and_stops_the_credit():
+    feed = malasana_judge()
+    before = feed(body("malasana_side"), 3.0)[-1].timer.total_s
+    out = feed(body("malasana_side_folded"), 2.0)
+    first = next(i for i, r in enumerate(out) if r.cue.text == SPINE)
+    assert first <= FPS  # within a second
+    assert out[-1].cue.kind == "fault"
+    assert all(not r.correct for r in out)
+    assert all(r.results["spine-upright"].state == "fail" for r in out)
+    assert out[-1].timer.total_s == pytest.approx(before)  # not a frame more
+    assert out[-1].timer.longest_s == pytest.approx(before)
+
+
+def test_correcting_the_fault_resumes_the_hold():
+    feed = malasana_judge()
+    feed(body("malasana_side"), 3.0)
+    held = feed(body("malasana_side_folded"), 0.4)[-1].timer.total_s
+    out = feed(body("malasana_side"), 2.0)
+    assert out[-1].timer.total_s == pytest.approx(held + 2.0 - FRAME, abs=1.5 * FRAME)
+    assert out[-1].timer.current_s == pytest.approx(out[-1].timer.total_s)  # unbroken
+
+
+def test_nobody_in_view():
+    out = malasana_judge()(None, 1.0)
+    assert all(r.cue.text == NO_PERSON_CUE and not r.person for r in out)
+    assert all(r.timer.total_s == 0 for r in out)
+
+
+def test_leaving_the_camera_stops_the_credit():
+    feed = malasana_judge()
+    before = feed(body("malasana_side"), 3.0)[-1].timer.total_s
+    out = feed(None, 2.0)
+    first = next(i for i, r in enumerate(out) if r.cue.text == NO_PERSON_CUE)
+    assert first <= FPS
+    assert out[-1].timer.total_s == pytest.approx(before)
+    assert not any(r.correct or r.in_pose for r in out[round(SETTLE * FPS):])
+
+
+def test_a_short_detection_dropout_does_not_break_the_hold():
+    feed = malasana_judge()
+    feed(body("malasana_side"), 3.0)
+    feed(None, 0.3)
+    out = feed(body("malasana_side"), 1.0)
+    timer = out[-1].timer
+    assert timer.longest_s == pytest.approx(timer.total_s)  # one hold across the dropout
+    assert timer.total_s == pytest.approx(3.0 - SETTLE - DEBOUNCE + 1.0 - 2 * FRAME,
+                                          abs=2 * FRAME)
+
+
+# --- auto mode: recognising the pose -------------------------------------------------------
+
+@pytest.mark.parametrize("name, pose_name, side", [
+    ("malasana_side", "malasana", None),
+    ("malasana_front", "malasana", None),
+    ("happy_baby_side", "happy-baby", None),
+    ("pigeon_right_upright", "pigeon", "right"),
+    ("figure_four_right", "figure-four", "right"),
+])
+def test_auto_recognises_the_pose_from_scratch(name, pose_name, side):
+    out = Feed(Judge(load_all()))(body(name), 1.5)
+    last = out[-1]
+    assert (last.pose.name, last.side, last.in_pose, last.correct) == (pose_name, side, True,
+                                                                       True)
+    assert last.cue.text == GOOD
+
+
+@pytest.mark.parametrize("name, side", [("pigeon_right_upright", "right"),
+                                        ("figure_four_right", "right")])
+def test_auto_finds_the_left_side_of_a_mirror_image(name, side):
+    out = Feed(Judge(load_all()))(body(name).mirrored(), 1.5)
+    assert out[-1].side == "left" and out[-1].correct
+
+
+def test_auto_switches_pose_after_it_settles():
+    feed = Feed(Judge(load_all()))
+    assert feed(body("malasana_side"), 1.0)[-1].pose.name == "malasana"
+    out = feed(body("pigeon_right_upright"), 2.0)
+    names = [r.pose.name for r in out]
+    switch = names.index("pigeon")
+    assert switch / FPS == pytest.approx(SETTLE, abs=1.5 * FRAME)  # not at once ...
+    assert set(names[switch:]) == {"pigeon"}  # ... and then for good
+    last = out[-1]
+    assert (last.side, last.phase, last.in_pose, last.correct) == ("right", "upright", True, True)
+    assert last.cue.text == GOOD
+
+
+def test_auto_holds_are_kept_per_pose():
+    feed = Feed(Judge(load_all()))
+    squat = feed(body("malasana_side"), 3.0)[-1].timer.total_s
+    out = feed(body("pigeon_right_upright"), 3.0)
+    assert out[-1].pose.name == "pigeon"
+    assert 0 < out[-1].timer.total_s < 3.0 - SETTLE
+    assert squat > 1.5
+    assert feed(body("malasana_side"), 0.1)[-1].pose.name == "pigeon"  # not at once
+
+
+def test_no_pose_recognised():
+    out = Feed(Judge(load_all()))(body("standing"), 1.0)
+    assert out[-1].pose is None and out[-1].person
+    assert out[-1].cue.text == "Get into one of the poses so I can recognise it"
+
+
+# --- the side --------------------------------------------------------------------------------
+
+def test_fixed_side_overrides_the_detected_one():
+    """Asked for a left pigeon while doing a right one: judged as left, so not in the pose."""
+    out = Feed(Judge([load_pose("pigeon")], side="left"))(body("pigeon_right_upright"), 1.5)
+    assert all(r.side == "left" for r in out)
+    assert not out[-1].in_pose and not out[-1].correct
+    assert out[-1].cue.text == "Get into Pigeon (camera at your side or facing you)"
+
+
+def test_fixed_side_that_matches_is_judged_normally():
+    out = Feed(Judge([load_pose("pigeon")], side="left"))(body("pigeon_right_upright").mirrored(),
+                                                          1.5)
+    assert out[-1].side == "left" and out[-1].correct
+
+
+def test_fault_cue_names_the_working_side():
+    out = Feed(Judge([load_pose("pigeon")]))(body("pigeon_back_knee_bent"), 1.5)
+    assert out[-1].cue.text == "Straighten your left leg behind you"
+    out = Feed(Judge([load_pose("figure-four")]))(body("figure_four_ankle_off").mirrored(), 1.5)
+    assert out[-1].cue.text == "Rest your left ankle just below your right knee"
+
+
+def test_changing_side_breaks_the_hold():
+    feed = Feed(Judge([load_pose("pigeon")]))
+    first = feed(body("pigeon_right_upright"), 3.0)[-1].timer
+    out = feed(body("pigeon_right_upright").mirrored(), 3.0)
+    sides = [r.side for r in out]
+    switch = sides.index("left")
+    assert switch / FPS == pytest.approx(1.0, abs=1.5 * FRAME)  # SideTracker settles in 1 s
+    last = out[-1].timer
+    assert last.longest_s == pytest.approx(first.longest_s)  # the right side's hold
+    assert 0 < last.current_s < 3.0 - 1.0  # a new hold on the left
