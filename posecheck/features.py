@@ -18,36 +18,40 @@ from . import geometry as g
 from .landmarks import Landmarks, other_side
 
 TORSO = ("left_shoulder", "right_shoulder", "left_hip", "right_hip")
-
-#: Typical length of each segment in torso lengths, used to estimate the body's scale.
-_SEGMENT_RATIOS = (
-    (("left_shoulder", "right_shoulder"), 0.75),
-    (("left_hip", "left_knee"), 0.85),
-    (("right_hip", "right_knee"), 0.85),
-    (("left_knee", "left_ankle"), 0.8),
-    (("right_knee", "right_ankle"), 0.8),
-)
+SHOULDERS = ("left_shoulder", "right_shoulder")
 
 
 @dataclass(frozen=True)
 class Feature:
-    """A named measurement: what it needs and how to compute it."""
+    """A named measurement: the landmarks it measures, the ones it uses only as a ruler
+    (to express a length in torso lengths or shoulder widths), and how to compute it."""
 
     name: str
     unit: str  # "deg" or "torso" (torso lengths) or "ratio"
     limb: bool  # True: takes a side
-    needs: Callable[[str | None], tuple[str, ...]]
+    measures: Callable[[str | None], tuple[str, ...]]
+    ruler: tuple[str, ...]
     compute: Callable[[Landmarks, str | None], float]
     doc: str
+
+    def needs(self, side: str | None) -> tuple[str, ...]:
+        """Every landmark the feature reads: what it measures, then its ruler."""
+        own = self.measures(side)
+        return own + tuple(n for n in self.ruler if n not in own)
 
 
 REGISTRY: dict[str, Feature] = {}
 
 
-def _feature(unit: str, needs: Callable[[str | None], tuple[str, ...]], limb: bool = False):
+def _feature(unit: str, measures: Callable[[str | None], tuple[str, ...]], limb: bool = False,
+             ruler: tuple[str, ...] | None = None):
+    """Register a feature; lengths in torso units use the torso as their ruler."""
+    if ruler is None:
+        ruler = TORSO if unit == "torso" else ()
+
     def register(fn: Callable[[Landmarks, str | None], float]) -> Callable:
         REGISTRY[fn.__name__] = Feature(
-            fn.__name__, unit, limb, needs, fn, (fn.__doc__ or "").strip()
+            fn.__name__, unit, limb, measures, ruler, fn, (fn.__doc__ or "").strip()
         )
         return fn
 
@@ -63,11 +67,22 @@ def mid(lm: Landmarks, a: str, b: str) -> np.ndarray:
 
 
 def body_scale(lm: Landmarks) -> float:
-    """The torso length in pixels, estimated as the largest of the torso and the other long
-    segments divided by their usual share of it, so a foreshortened torso does not shrink it."""
+    """The torso length in pixels (shoulder midpoint to hip midpoint), or the shoulder width
+    over its usual share of the torso length when that is larger (a torso seen end-on is
+    foreshortened). Reads only the four torso landmarks, the ruler every length declares."""
     torso = g.distance(mid(lm, "left_shoulder", "right_shoulder"), mid(lm, "left_hip", "right_hip"))
-    others = [g.distance(lm.px(a), lm.px(b)) / r for (a, b), r in _SEGMENT_RATIOS]
-    return max([torso, *others]) or 1.0
+    shoulders = g.distance(lm.px("left_shoulder"), lm.px("right_shoulder")) / 0.75
+    return max(torso, shoulders) or 1.0
+
+
+def _shoulder_width(lm: Landmarks) -> float:
+    """The shoulder width in pixels, or NaN when the shoulders are nearly one behind the
+    other (a side view), where a ratio to it would be meaningless."""
+    width = g.distance(lm.px("left_shoulder"), lm.px("right_shoulder"))
+    return width if width >= MIN_SHOULDER_SHARE * body_scale(lm) else math.nan
+
+
+MIN_SHOULDER_SHARE = 0.25  # of the torso length: narrower shoulders are seen side-on
 
 
 # --- limb features -----------------------------------------------------------------------
@@ -96,8 +111,7 @@ def shin_from_horizontal(lm, side):
     return g.tilt_from_horizontal(lm.px(f"{side}_knee"), lm.px(f"{side}_ankle"))
 
 
-@_feature("torso", lambda s: (*TORSO, f"{s}_wrist", *_leg(s, "knee", "ankle", "foot_index")),
-          limb=True)
+@_feature("torso", lambda s: (f"{s}_wrist", *_leg(s, "knee", "ankle", "foot_index")), limb=True)
 def wrist_to_foot(lm, side):
     """Distance from this side's wrist to its own foot, ankle or shin, in torso lengths."""
     w = lm.px(f"{side}_wrist")
@@ -106,8 +120,7 @@ def wrist_to_foot(lm, side):
     return d / body_scale(lm)
 
 
-@_feature("torso", lambda s: (*TORSO, "left_wrist", "right_wrist", *_leg(s, "hip", "knee")),
-          limb=True)
+@_feature("torso", lambda s: ("left_wrist", "right_wrist", *_leg(s, "hip", "knee")), limb=True)
 def wrists_to_thigh(lm, side):
     """Distance from the farther of the two wrists to this side's thigh (hip to knee),
     in torso lengths: small when both hands hold the thigh."""
@@ -116,19 +129,19 @@ def wrists_to_thigh(lm, side):
     return d / body_scale(lm)
 
 
-@_feature("torso", lambda s: (*TORSO, f"{s}_ankle", f"{other_side(s)}_knee"), limb=True)
+@_feature("torso", lambda s: (f"{s}_ankle", f"{other_side(s)}_knee"), limb=True)
 def ankle_to_other_knee(lm, side):
     """Distance from this side's ankle to the other leg's knee, in torso lengths."""
     return g.distance(lm.px(f"{side}_ankle"), lm.px(f"{other_side(side)}_knee")) / body_scale(lm)
 
 
-@_feature("torso", lambda s: (*TORSO, f"{s}_elbow", f"{s}_knee"), limb=True)
+@_feature("torso", lambda s: (f"{s}_elbow", f"{s}_knee"), limb=True)
 def elbow_to_knee(lm, side):
     """Distance from this side's elbow to its knee, in torso lengths."""
     return g.distance(lm.px(f"{side}_elbow"), lm.px(f"{side}_knee")) / body_scale(lm)
 
 
-@_feature("torso", lambda s: (*TORSO, *_leg(s, "hip", "knee")), limb=True)
+@_feature("torso", lambda s: _leg(s, "hip", "knee"), limb=True)
 def knee_above_hip(lm, side):
     """Height of this side's knee above its hip in the picture, in torso lengths: positive
     when the knee is raised (Happy Baby, knee to chest), negative when it is down on the mat
@@ -171,28 +184,28 @@ def torso_incline(lm, side):
     return g.angle_between(np.abs(u), np.array([0.0, 1.0, 0.0]))
 
 
-@_feature("deg", lambda s: (*TORSO, "left_ear", "right_ear"))
+@_feature("deg", lambda s: ("left_hip", "right_hip", "left_ear", "right_ear"))
 def head_lift(lm, side):
     """Elevation of the line hip midpoint -> ear midpoint above the horizontal, degrees
     (side view of a body lying down): 0 when head and shoulders rest on the mat."""
     return g.elevation(mid(lm, "left_hip", "right_hip"), mid(lm, "left_ear", "right_ear"))
 
 
-@_feature("ratio", lambda s: ("left_shoulder", "right_shoulder", "left_knee", "right_knee"))
+@_feature("ratio", lambda s: ("left_knee", "right_knee"), ruler=TORSO)
 def knee_gap(lm, side):
-    """Distance between the knees over the shoulder width (front or end view)."""
-    return g.distance(lm.px("left_knee"), lm.px("right_knee")) / (
-        g.distance(lm.px("left_shoulder"), lm.px("right_shoulder")) or 1.0)
+    """Distance between the knees over the shoulder width (front or end view; not
+    measurable side-on)."""
+    return g.distance(lm.px("left_knee"), lm.px("right_knee")) / _shoulder_width(lm)
 
 
-@_feature("ratio", lambda s: ("left_shoulder", "right_shoulder", "left_ankle", "right_ankle"))
+@_feature("ratio", lambda s: ("left_ankle", "right_ankle"), ruler=TORSO)
 def ankle_gap(lm, side):
-    """Distance between the ankles over the shoulder width (front view)."""
-    return g.distance(lm.px("left_ankle"), lm.px("right_ankle")) / (
-        g.distance(lm.px("left_shoulder"), lm.px("right_shoulder")) or 1.0)
+    """Distance between the ankles over the shoulder width (front view; not measurable
+    side-on)."""
+    return g.distance(lm.px("left_ankle"), lm.px("right_ankle")) / _shoulder_width(lm)
 
 
-@_feature("torso", lambda s: (*TORSO, "left_wrist", "right_wrist"))
+@_feature("torso", lambda s: ("left_wrist", "right_wrist"))
 def wrist_gap(lm, side):
     """Distance between the wrists, in torso lengths."""
     return g.distance(lm.px("left_wrist"), lm.px("right_wrist")) / body_scale(lm)
@@ -207,19 +220,19 @@ def wrists_along_torso(lm, side):
     return float(np.dot(mid(lm, "left_wrist", "right_wrist") - top, axis)) / denom
 
 
-@_feature("torso", lambda s: (*TORSO, "left_knee", "right_knee"))
+@_feature("torso", lambda s: _leg(s, "hip", "knee"), limb=True)
 def hip_above_knee(lm, side):
-    """Height of the hip midpoint above the knee midpoint, in torso lengths (negative when
-    the hips are below the knees)."""
-    knees, hips = mid(lm, "left_knee", "right_knee"), mid(lm, "left_hip", "right_hip")
-    return float(knees[1] - hips[1]) / body_scale(lm)
+    """Height of this side's hip above its knee, in torso lengths (negative when the hip is
+    below the knee)."""
+    return float(lm.px(f"{side}_knee")[1] - lm.px(f"{side}_hip")[1]) / body_scale(lm)
 
 
-@_feature("torso", lambda s: (*TORSO, "left_knee", "right_knee", "left_ankle", "right_ankle"))
+@_feature("torso", lambda s: _leg(s, "hip", "knee", "ankle"), limb=True)
 def hip_height(lm, side):
-    """Height of the hip midpoint above the lowest knee or ankle, in torso lengths."""
-    lowest = max(lm.px(n)[1] for n in ("left_knee", "right_knee", "left_ankle", "right_ankle"))
-    return float(lowest - mid(lm, "left_hip", "right_hip")[1]) / body_scale(lm)
+    """Height of this side's hip above the lower of its knee and ankle, in torso lengths:
+    about 0 or below when the hips are down on the mat, high when standing."""
+    lowest = max(lm.px(f"{side}_knee")[1], lm.px(f"{side}_ankle")[1])
+    return float(lowest - lm.px(f"{side}_hip")[1]) / body_scale(lm)
 
 
 @_feature("deg", lambda s: ("left_hip", "right_hip"))

@@ -69,7 +69,8 @@ class Judge:
         self.sides = SideTracker(fixed=side)
         self.views = ViewTracker()
         self.in_pose = Stickiness(settle_s)
-        self.timers = {p.name: HoldTimer(debounce_s, grace_s) for p in poses}
+        self.timer_settings = (debounce_s, grace_s)
+        self.timers: dict[tuple[str, str | None], HoldTimer] = {}
         self.previous: dict[str, str] = {}
         self.cue_hold_s = cue_hold_s
         self._cue: Cue | None = None
@@ -112,17 +113,25 @@ class Judge:
 
     def _switch(self, pose: PoseSpec) -> None:
         if self.current is not None:
-            self.timers[self.current.name].break_hold()
+            self.timer().break_hold()
         self.current, self._candidate = pose, None
         self.previous = {}
         self.sides.reset()
         self.in_pose = Stickiness(self.settle_s)
+        self._cue = None  # the last pose's cue no longer applies
+
+    def timer(self) -> HoldTimer:
+        """The hold timer of the current pose and side (each side of a pose has its own:
+        the target is per side)."""
+        key = (self.current.name, self.sides.side)
+        if key not in self.timers:
+            self.timers[key] = HoldTimer(*self.timer_settings)
+        return self.timers[key]
 
     def _tick(self, correct: bool, t: float) -> TimerSnapshot | None:
-        """Feed the current pose's hold timer (each pose has its own)."""
         if self.current is None:
             return None
-        return self.timers[self.current.name].update(correct, t)
+        return self.timer().update(correct, t)
 
     # -- per frame ---------------------------------------------------------------------------
 
@@ -159,7 +168,7 @@ class Judge:
         before = self.sides.side
         side = self.sides.update(self._side_for(pose, lm), t)
         if before is not None and side != before:
-            self.timers[pose.name].break_hold()
+            self.timers[(pose.name, before)].break_hold()
             self.previous = {}
         return side
 

@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from . import checks as ck
-from .features import REGISTRY, TORSO, body_scale
+from .features import REGISTRY, body_scale
 from .judge import FrameResult
 from .landmarks import INDEX, Landmarks
 from .poses import Check
@@ -72,7 +72,6 @@ BONES: tuple[tuple[str, str], ...] = (
 )
 JOINTS: tuple[str, ...] = tuple(dict.fromkeys(n for bone in BONES for n in bone))
 HEAD = ("nose", "left_ear", "right_ear")
-_TORSO = frozenset(TORSO)
 
 # --- sizes, in units of (frame height / 480) ----------------------------------------------
 
@@ -87,13 +86,6 @@ PANEL_ALPHA = 0.6
 CUE_ALPHA = 0.9
 #: Skeleton widths at most these shares of the torso length (features.body_scale).
 BODY_CAP = {"bone": 0.07, "joint": 0.08}
-#: Trunk points that features measured in torso lengths or ratios really measure (the
-#: other shoulders and hips they need are only the ruler that sizes the body).
-TRUNK_MEASURED: dict[str, tuple[str, ...]] = {
-    "hip_above_knee": ("left_hip", "right_hip"),
-    "hip_height": ("left_hip", "right_hip"),
-    "wrists_to_thigh": ("{limb}_hip",),
-}
 #: Heels and toes get smaller dots: the foot has three joints close together.
 MINOR_SUFFIXES = ("_heel", "_foot_index")
 MINOR_JOINT = 0.7
@@ -214,23 +206,12 @@ def fit_text(text: str, font: int, scale: float, bold: bool, max_w: int, max_lin
 
 # --- which bones belong to which checks -----------------------------------------------------
 
-def _ruler(feature: str, limb: str | None, needs: frozenset[str]) -> frozenset[str]:
-    """Landmarks a feature uses only as a ruler: a length in torso units or a ratio to the
-    shoulder width uses the shoulders and hips to size the body, not as the thing measured
-    (except the trunk points listed in TRUNK_MEASURED)."""
-    if REGISTRY[feature].unit == "deg" or needs <= _TORSO:
-        return frozenset()
-    measured = {n.format(limb=limb) for n in TRUNK_MEASURED.get(feature, ())}
-    return (needs & _TORSO) - measured
-
-
 def _condition_parts(feature: str, limb: str | None) -> tuple[set, set]:
-    """(bones, joints) that a feature measured on one limb looks at: the landmarks it needs,
-    less its ruler; a bone when both its ends are among them."""
-    needs = frozenset(REGISTRY[feature].needs(limb))
-    shown = needs - _ruler(feature, limb, needs)
+    """(bones, joints) that a feature measured on one limb looks at: the landmarks it
+    measures (not its ruler); a bone when both its ends are among them."""
+    shown = set(REGISTRY[feature].measures(limb))
     bones = {b for b in BONES if b[0] in shown and b[1] in shown}
-    return bones, set(shown)
+    return bones, shown
 
 
 def check_parts(check: Check, side: str | None) -> tuple[set, set]:

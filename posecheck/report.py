@@ -36,7 +36,7 @@ class ReportBuilder:
         self.quality_s: Counter[str] = Counter()
         self.checks: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
         self.reasons: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
-        self.hold: dict[str, tuple[float, float]] = {}
+        self.hold: dict[tuple[str, str | None], tuple[float, float]] = {}
         self.last: FrameResult | None = None
         self.status = "running"
         self.warnings: list[str] = []
@@ -51,7 +51,7 @@ class ReportBuilder:
             self.person_frames += 1
             self.person_s += dt
         if r.pose is not None and r.timer is not None:
-            self.hold[r.pose.name] = (r.timer.total_s, r.timer.longest_s)
+            self.hold[(r.pose.name, r.side)] = (r.timer.total_s, r.timer.longest_s)
         if not r.in_pose or r.pose is None:
             return
         name = r.pose.name
@@ -83,7 +83,11 @@ class ReportBuilder:
             return self._image_summary(pose)
         name = pose.name if pose else None
         in_pose = self.pose_s[name] if name else 0.0
-        total, longest = self.hold.get(name, (0.0, 0.0)) if name else (0.0, 0.0)
+        holds = {side: v for (n, side), v in self.hold.items() if n == name}
+        total = sum(v[0] for v in holds.values())
+        longest = max((v[1] for v in holds.values()), default=0.0)
+        by_side = {side: {"correct_s": round(v[0], 3), "longest_hold_s": round(v[1], 3)}
+                   for side, v in holds.items() if side is not None}
         return self._common(pose) | {
             "duration_s": round(self.duration_s, 3),
             "in_pose_s": round(in_pose, 3),
@@ -93,6 +97,7 @@ class ReportBuilder:
             "hold_target_s": pose.hold_s if pose else None,
             "score": round(100 * self.quality_s[name] / in_pose) if in_pose else 0,
             "correct": bool(in_pose and self.correct_form_s[name] > 0.5 * in_pose),
+            "by_side": by_side,
             "checks": self._checks(pose),
         }
 

@@ -35,9 +35,6 @@ KNOWN_CONFUSIONS = {
     ("happy-baby", "happy_baby_feet_end"):
         "happy-baby [recognise] uses the picture knee angle (max 150): seen from the feet end "
         "the thigh is foreshortened and a 100 deg knee reads 155 deg",
-    ("happy-baby", "malasana_side_folded"):
-        "happy-baby [recognise] accepts a squat folded 60 deg forward (torso_incline min 50; "
-        "nothing says the hips are on the mat, e.g. hip_height max)",
 }
 
 

@@ -71,11 +71,6 @@ def test_limb_feature_values(name, feature, side, low, high):
     ("standing", "wrist_gap", 0.85, 1.0),
     ("malasana_front", "wrists_along_torso", 0.2, 0.3),  # at the chest
     ("standing", "wrists_along_torso", 1.05, 1.2),  # hanging beside the hips
-    ("standing", "hip_above_knee", 0.8, 0.87),  # hips a thigh above the knees
-    ("malasana_side", "hip_above_knee", -0.35, -0.25),  # hips below the knees
-    ("malasana_side_hips_high", "hip_above_knee", 0.3, 0.36),
-    ("standing", "hip_height", 1.5, 1.7),
-    ("pigeon_right_upright", "hip_height", 0.2, 0.3),  # hips low over the mat
     ("malasana_front", "hip_line_yaw", 0, 0.5),  # hips face the camera
     ("malasana_side", "hip_line_yaw", 89, 90),
     ("standing", "hip_line_roll", 0, 0.5),
@@ -84,9 +79,29 @@ def test_body_feature_values(name, feature, low, high):
     assert low <= m(body(name), feature) <= high
 
 
+@pytest.mark.parametrize("name, low, high", [
+    ("standing", 0.8, 0.87),  # hips a thigh above the knees
+    ("malasana_side", -0.35, -0.25),  # hips below the knees
+    ("malasana_side_hips_high", 0.3, 0.36),
+])
+def test_hip_above_knee_per_leg(name, low, high):
+    for side in ("left", "right"):
+        assert low <= m(body(name), "hip_above_knee", side) <= high
+
+
+@pytest.mark.parametrize("name, side, low, high", [
+    ("standing", "left", 1.5, 1.7),
+    ("standing", "right", 1.5, 1.7),
+    ("pigeon_right_upright", "left", 0.1, 0.4),  # hips low over the mat
+    ("pigeon_right_upright", "right", 0.1, 0.4),
+])
+def test_hip_height_per_leg(name, side, low, high):
+    assert low <= m(body(name), "hip_height", side) <= high
+
+
 def test_hip_above_knee_sign_follows_the_hips():
-    assert m(body("standing"), "hip_above_knee") > 0
-    assert m(body("malasana_side"), "hip_above_knee") < 0
+    assert m(body("standing"), "hip_above_knee", "left") > 0
+    assert m(body("malasana_side"), "hip_above_knee", "left") < 0
 
 
 @pytest.mark.parametrize("heel_y, toe_y, sign", [
@@ -131,21 +146,15 @@ def test_a_bigger_frame_changes_no_feature(name, feature):
 
 # --- what a feature says it needs ----------------------------------------------------------
 
-_SCALE = {n for pair, _ in F._SEGMENT_RATIOS for n in pair} | set(F.TORSO)
-
-
 @pytest.mark.parametrize("feature", sorted(F.REGISTRY))
 @pytest.mark.parametrize("name", ["figure_four_right"])
 def test_a_feature_uses_only_the_landmarks_it_declares(feature, name):
     """So a check can say exactly what the camera cannot see: moving a landmark a feature
-    does not declare never changes it. (Torso-unit features also read the body's scale from
-    the hip-knee-ankle segments of both legs: see `body_scale`.)"""
+    does not declare (what it measures, plus its ruler) never changes it."""
     lm = body(name)
     rng = np.random.default_rng(1)
     for side in (("left", "right") if F.REGISTRY[feature].limb else (None,)):
         needs = set(F.REGISTRY[feature].needs(side))
-        if F.REGISTRY[feature].unit == "torso":
-            needs |= _SCALE
         before = m(lm, feature, side)
         for other in (n for n in NAMES if n not in needs):
             x, y, z = points_of(lm)[other]

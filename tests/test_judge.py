@@ -178,7 +178,7 @@ def test_fixed_side_overrides_the_detected_one():
     out = Feed(Judge([load_pose("pigeon")], side="left"))(body("pigeon_right_upright"), 1.5)
     assert all(r.side == "left" for r in out)
     assert not out[-1].in_pose and not out[-1].correct
-    assert out[-1].cue.text == "Get into Pigeon (camera at your side or facing you)"
+    assert out[-1].cue.text == "Get into Pigeon (camera at your side)"
 
 
 def test_fixed_side_that_matches_is_judged_normally():
@@ -194,7 +194,9 @@ def test_fault_cue_names_the_working_side():
     assert out[-1].cue.text == "Rest your left ankle just below your right knee"
 
 
-def test_changing_side_breaks_the_hold():
+def test_each_side_has_its_own_hold():
+    """The target is per side: switching to the left starts a new hold, and the right
+    side's hold is kept (and no longer grows)."""
     feed = Feed(Judge([load_pose("pigeon")]))
     first = feed(body("pigeon_right_upright"), 3.0)[-1].timer
     out = feed(body("pigeon_right_upright").mirrored(), 3.0)
@@ -202,5 +204,9 @@ def test_changing_side_breaks_the_hold():
     switch = sides.index("left")
     assert switch / FPS == pytest.approx(1.0, abs=1.5 * FRAME)  # SideTracker settles in 1 s
     last = out[-1].timer
-    assert last.longest_s == pytest.approx(first.longest_s)  # the right side's hold
     assert 0 < last.current_s < 3.0 - 1.0  # a new hold on the left
+    assert last.total_s == pytest.approx(last.current_s)  # nothing from the right side
+    right = feed.judge.timers[("pigeon", "right")].snapshot()
+    assert right.total_s == pytest.approx(first.total_s, abs=FRAME)
+    assert right.longest_s == pytest.approx(first.longest_s, abs=FRAME)
+    assert right.state == "idle"  # broken when the side changed

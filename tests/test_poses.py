@@ -123,7 +123,7 @@ GOOD = {
     "checks": [
         {"id": "deep", "kind": "fault", "core": True, "views": ["front", "side"],
          "cue": "Sink your hips lower",
-         "conditions": [{"feature": "hip_above_knee", "max": 0.15}]},
+         "conditions": [{"feature": "torso_from_vertical", "max": 35}]},
         {"id": "elbows", "kind": "tip", "views": ["front"], "cue": "Elbows in",
          "conditions": [{"feature": "elbow_to_knee", "limb": "seen", "max": 0.4}]},
     ],
@@ -169,7 +169,7 @@ BAD = [
      "bad.toml: check 'deep' condition 1: feature 'knee_angle' measures one leg or arm: "
      f"give 'limb' (valid: {', '.join(LIMBS)})"),
     ("limb on a body feature", variant(checks__0__conditions__0__limb="left"),
-     "bad.toml: check 'deep' condition 1: feature 'hip_above_knee' measures the whole body: "
+     "bad.toml: check 'deep' condition 1: feature 'torso_from_vertical' measures the whole body: "
      "remove 'limb'"),
     ("bad limb", variant(checks__1__conditions__0__limb="middle"),
      f"bad.toml: check 'elbows' condition 1: 'limb' = 'middle' is not valid "
