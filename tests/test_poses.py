@@ -148,8 +148,8 @@ def variant(**changes) -> dict:
 def test_the_good_file_parses():
     p = parse_pose(to_toml(GOOD), "good.toml")
     assert [c.id for c in p.checks] == ["deep", "elbows"] and p.hold_s == 30.0
-    assert p.checks[0].conditions[0].tolerance == 0.05  # torso units default
-    assert p.recognise[0].tolerance == 5.0  # degrees default
+    assert p.checks[0].conditions[0].tolerance == 5.0  # degrees default
+    assert p.checks[1].conditions[0].tolerance == 0.05  # torso units default
 
 
 ALL_FEATURES = ", ".join(sorted(REGISTRY))
