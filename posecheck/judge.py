@@ -42,17 +42,20 @@ class FrameResult:
 
 
 class Stickiness:
-    """A boolean that changes only after the new value has held for `settle_s` seconds."""
+    """A boolean that turns true after being seen true for `rise_s` seconds in a row, and
+    false after being seen false for `fall_s` seconds."""
 
-    def __init__(self, settle_s: float) -> None:
-        self.settle_s, self.value, self._since = settle_s, False, None
+    def __init__(self, rise_s: float, fall_s: float | None = None) -> None:
+        self.rise_s, self.fall_s = rise_s, rise_s if fall_s is None else fall_s
+        self.value, self._since = False, None
 
     def update(self, value: bool, t: float) -> bool:
         if value == self.value:
             self._since = None
         elif self._since is None:
             self._since = t
-        if self._since is not None and t - self._since >= self.settle_s:
+        settle = self.rise_s if value else self.fall_s
+        if self._since is not None and t - self._since >= settle:
             self.value, self._since = value, None
         return self.value
 
@@ -68,7 +71,7 @@ class Judge:
         self.settle_s = settle_s
         self.sides = SideTracker(fixed=side)
         self.views = ViewTracker()
-        self.in_pose = Stickiness(settle_s)
+        self.in_pose = self._new_in_pose()
         self.timer_settings = (debounce_s, grace_s)
         self.timers: dict[tuple[str, str | None], HoldTimer] = {}
         self.previous: dict[str, str] = {}
@@ -117,8 +120,13 @@ class Judge:
         self.current, self._candidate = pose, None
         self.previous = {}
         self.sides.reset()
-        self.in_pose = Stickiness(self.settle_s)
+        self.in_pose = self._new_in_pose()
         self._cue = None  # the last pose's cue no longer applies
+
+    def _new_in_pose(self) -> Stickiness:
+        """In the pose after half the settle time (the hold timer debounces on top of it),
+        out of it after the whole settle time."""
+        return Stickiness(self.settle_s / 2, self.settle_s)
 
     def timer(self) -> HoldTimer:
         """The hold timer of the current pose and side (each side of a pose has its own:

@@ -1,7 +1,8 @@
 """The hold timer: counts time only while the form is correct.
 
-It starts crediting after `debounce_s` of continuously correct form (no credit for passing
-through the pose while getting into it), survives dropouts shorter than `grace_s` without
+A hold is confirmed after `debounce_s` of continuously correct form, and only then is that
+time credited (so passing through the pose while getting into it earns nothing, and a
+confirmed hold is not short-changed by the wait), survives dropouts shorter than `grace_s` without
 breaking the hold (the dropout itself is not credited), and never credits a gap between
 frames longer than `max_gap_s` (stale or missing landmarks). Timestamps are passed in.
 """
@@ -30,6 +31,7 @@ class HoldTimer:
         self.state = IDLE
         self.total_s = self.current_s = self.longest_s = 0.0
         self._since = 0.0  # when settling or grace began
+        self._pending = 0.0  # correct time seen while settling, credited once confirmed
         self._last_t: float | None = None
 
     def break_hold(self) -> None:
@@ -49,15 +51,21 @@ class HoldTimer:
 
     def _on_correct(self, t: float, dt: float) -> None:
         if self.state == IDLE:
-            self.state, self._since = SETTLING, t
-        elif self.state == SETTLING and t - self._since >= self.debounce_s:
-            self.state = HOLDING
+            self.state, self._since, self._pending = SETTLING, t, 0.0
+        elif self.state == SETTLING:
+            self._pending += dt
+            if t - self._since >= self.debounce_s:
+                self.state = HOLDING
+                self._credit(self._pending)
         elif self.state == GRACE:
             self.state = HOLDING
         elif self.state == HOLDING:
-            self.total_s += dt
-            self.current_s += dt
-            self.longest_s = max(self.longest_s, self.current_s)
+            self._credit(dt)
+
+    def _credit(self, dt: float) -> None:
+        self.total_s += dt
+        self.current_s += dt
+        self.longest_s = max(self.longest_s, self.current_s)
 
     def _on_incorrect(self, t: float) -> None:
         if self.state == HOLDING:

@@ -32,13 +32,22 @@ def test_no_credit_during_the_debounce():
     assert snaps[0].state == SETTLING
 
 
+def test_a_confirmed_hold_is_credited_from_its_start():
+    """Once 0.5 s of correct form confirms the hold, that 0.5 s counts too."""
+    _, snaps = run(frames((True, 1.0)))
+    confirmed = next(i for i, s in enumerate(snaps) if s.state == HOLDING)
+    assert confirmed / FPS == pytest.approx(0.5, abs=FRAME)
+    assert snaps[confirmed - 1].total_s == 0
+    assert snaps[confirmed].total_s == pytest.approx(confirmed / FPS)
+
+
 @pytest.mark.parametrize("seconds", [1.0, 3.0, 10.0])
-def test_credit_is_the_duration_minus_the_debounce(seconds):
+def test_credit_is_the_whole_correct_time(seconds):
     _, snaps = run(frames((True, seconds)))
     last = snaps[-1]
     assert last.state == HOLDING
-    # the last frame is at seconds - 1/30; the hold began at 0.5 s
-    assert last.total_s == pytest.approx(seconds - FRAME - 0.5, abs=1.5 * FRAME)
+    # frames from 0 to seconds - 1/30
+    assert last.total_s == pytest.approx(seconds - FRAME, abs=0.5 * FRAME)
     assert last.current_s == last.longest_s == last.total_s
 
 
@@ -51,10 +60,10 @@ def test_short_dropout_keeps_the_hold_unbroken_and_is_not_credited():
     _, snaps = run(frames((True, 2.0), (False, 0.5), (True, 2.0)))
     last = snaps[-1]
     assert any(s.state == GRACE for s in snaps)
-    # 1.5 s before the dropout, about 2 s after it; the 0.5 s dropout itself not credited
-    assert last.total_s == pytest.approx(1.5 + 2.0 - FRAME, abs=2.5 * FRAME)
-    # 4.5 s of wall time: counting the dropout would have given about 4.0 s
-    assert last.total_s <= 4.0 - 0.5
+    # about 2 s before the dropout and 2 s after it; the 0.5 s dropout itself not credited
+    assert last.total_s == pytest.approx(2.0 + 2.0 - 2 * FRAME, abs=1.5 * FRAME)
+    # 4.5 s of wall time: counting the dropout would have given about 4.5 s
+    assert last.total_s <= 4.5 - 0.5
     assert last.longest_s == pytest.approx(last.total_s)  # one hold spanning the dropout
     assert last.current_s == pytest.approx(last.total_s)
 
@@ -62,8 +71,8 @@ def test_short_dropout_keeps_the_hold_unbroken_and_is_not_credited():
 def test_long_dropout_breaks_the_hold():
     _, snaps = run(frames((True, 3.0), (False, 2.0), (True, 2.0)))
     last = snaps[-1]
-    first_piece = 3.0 - 0.5 - FRAME
-    second_piece = 2.0 - 0.5 - FRAME
+    first_piece = 3.0 - FRAME
+    second_piece = 2.0 - FRAME
     assert last.total_s == pytest.approx(first_piece + second_piece, abs=2.5 * FRAME)
     assert last.longest_s == pytest.approx(first_piece, abs=1.5 * FRAME)  # the longer piece
     assert last.current_s == pytest.approx(second_piece, abs=1.5 * FRAME)
@@ -83,7 +92,7 @@ def test_a_gap_between_frames_is_not_credited():
     seq = frames((True, 2.0)) + frames((True, 2.0), start=3.0)
     _, snaps = run(seq)
     last = snaps[-1]
-    assert last.total_s == pytest.approx(4.0 - 0.5 - 2 * FRAME, abs=1.5 * FRAME)
+    assert last.total_s == pytest.approx(4.0 - 2 * FRAME, abs=1.5 * FRAME)
 
 
 @pytest.mark.parametrize("gap, credited", [(0.4, True), (0.6, False)])
