@@ -23,11 +23,12 @@ class Group(click.Group):
 
     def invoke(self, ctx):
         from .detector import ModelError
+        from .labels import LabelsError
         from .video import InputError
 
         try:
             return super().invoke(ctx)
-        except (PoseFileError, InputError, ModelError) as exc:
+        except (PoseFileError, InputError, ModelError, LabelsError) as exc:
             raise UserError(str(exc)) from None
         except OSError as exc:
             name = f": {exc.filename}" if exc.filename else ""
@@ -128,6 +129,81 @@ def _format_timings(stages) -> str:
     rows = [f"  {k:<16}{v:7.2f} ms" for k, v in per.items()]
     fps = 1000.0 / total if total else 0.0
     return "\n".join(["time per frame:", *rows, f"  {'total':<16}{total:7.2f} ms  ({fps:.1f} fps)"])
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--labels", "labels_path", type=click.Path(dir_okay=False),
+              help="Labels file (default: labels.json beside the clips).")
+@click.option("--pose", "pose_mode", default="label", show_default=True,
+              help="label (judge each clip as the pose its label names), auto (recognise "
+                   "it: measures pose recognition too), or a pose name.")
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Clips analysed in parallel processes.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False),
+              help="Write the table and every metric here as JSON.")
+@click.option("--model", type=click.Path(dir_okay=False),
+              help="A pose-landmarker .task model (default: the bundled full model).")
+@click.option("--progress/--no-progress", default=True, show_default=True,
+              help="Show a progress bar.")
+def score(paths, labels_path, pose_mode, jobs, json_path, model, progress):
+    """Analyse clips (default: the bundled samples) and measure how right the feedback is.
+
+    With labels (labels.json beside the clips) it prints, per check and overall, the
+    precision, recall and F1 of fault detection, how often a check that cannot be judged
+    from the clip's view was rightly reported unknown, pose recognition and the error of
+    the correct-hold seconds.
+
+    \b
+    Example:
+      posecheck score samples/ --jobs 2 --json scores.json
+    """
+    from . import evaluate as ev
+    from .report import write_json
+    from .video import check_writable
+
+    if not paths:
+        folder = ev.default_samples()
+        if folder is None:
+            raise UserError("no samples folder here: run from the repository, or name clips")
+        paths = (str(folder),)
+    clips = ev.find_clips(list(paths))
+    labels = ev.find_labels(clips, labels_path)
+    if pose_mode == "label":
+        missing = [c.name for c in clips if c.name not in labels]
+        if missing:
+            raise UserError(f"no label for {missing[0]}: pass --pose NAME or auto, or --labels")
+    elif pose_mode != "auto":
+        load_pose(pose_mode)
+    if json_path:
+        check_writable(json_path)
+    runs = []
+    with click.progressbar(length=len(clips), label="Scoring", file=sys.stderr,
+                           show_pos=True, hidden=not progress) as bar:
+        for run in ev.run_all(clips, labels, pose_mode, jobs, model):
+            runs.append(run)
+            bar.update(1)
+            if json_path:
+                write_json(json_path, _score_json(ev, runs, clips, labels, done=False))
+    data = _score_json(ev, runs, clips, labels, done=True)
+    if json_path:
+        write_json(json_path, data)
+    click.echo(ev.format_table(data["clips"]))
+    if data.get("overall"):
+        click.echo("")
+        click.echo(ev.format_metrics(data))
+
+
+def _score_json(ev, runs, clips, labels, done: bool) -> dict:
+    runs = ev.order_runs(runs, clips)
+    from pathlib import Path
+
+    out = {"status": "done" if done else "running",
+           "clips": [ev.clip_row(r, labels.get(Path(r.path).name)) for r in runs]}
+    m = ev.metrics(runs, labels)
+    if m:
+        out.update(m)
+    return out
 
 
 @main.group()

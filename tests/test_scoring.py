@@ -1,0 +1,130 @@
+"""Scoring feedback against ground truth: labels, per-frame counts, metrics, the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from posecheck.cli import main
+from posecheck.labels import ClipLabel, LabelsError, load_labels
+from posecheck.poses import load_pose
+from posecheck.scoring import Counts, FrameRecord, score_clip, summarise
+
+FPS = 10
+
+
+def label(**kw) -> ClipLabel:
+    base = dict(file="c.mp4", pose="malasana", side=None, view="side", duration_s=10.0,
+                in_pose=((1.0, 9.0),), fails={}, correct_hold_s=8.0)
+    return ClipLabel(**(base | kw))
+
+
+def frames(states_at, pose="malasana", in_pose=True, seconds=10.0):
+    """One record per frame; states_at(t) -> {check: state}."""
+    return [FrameRecord(i / FPS, pose, None, in_pose, states_at(i / FPS))
+            for i in range(round(seconds * FPS))]
+
+
+def malasana_states(spine: str, feet: str = "unknown", heels: str = "pass") -> dict:
+    return {"feet-wide": feet, "deep-squat": "pass", "heels-down": heels,
+            "spine-upright": spine, "palms-together": "pass", "elbows-in-knees": "unknown"}
+
+
+def test_counts_precision_recall_f1():
+    c = Counts(tp=8, fp=2, fn=2, tn=88)
+    assert (c.precision, c.recall) == (0.8, 0.8)
+    assert c.f1 == pytest.approx(0.8)
+    assert Counts().f1 is None  # nothing to say, not zero
+
+
+def test_a_fault_found_in_its_span_is_a_true_positive():
+    lab = label(fails={"spine-upright": ((4.0, 6.0),)})
+    recs = frames(lambda t: malasana_states("fail" if 4.0 <= t < 6.0 else "pass"))
+    spine = score_clip(lab, load_pose("malasana"), recs).checks["spine-upright"]
+    assert spine.fp == spine.fn == 0
+    # every frame of the 2 s fault, but those within 0.3 s of its start or end
+    expected = sum(1 for r in recs if 4.0 <= r.t < 6.0 and min(abs(r.t - 4), abs(r.t - 6)) >= 0.3)
+    assert spine.tp == expected and 12 <= expected <= 14
+    assert spine.f1 == 1.0
+
+
+def test_a_false_alarm_and_a_missed_fault():
+    lab = label(fails={"spine-upright": ((4.0, 6.0),)})
+    recs = frames(lambda t: malasana_states("fail" if 2.0 <= t < 3.0 else "pass"))
+    spine = score_clip(lab, load_pose("malasana"), recs).checks["spine-upright"]
+    assert spine.tp == 0 and spine.fp == 10 and spine.fn > 0
+    assert spine.precision == 0.0 and spine.recall == 0.0
+
+
+def test_unknown_on_a_judgeable_fault_is_a_miss_and_on_an_unjudgeable_check_is_right():
+    lab = label(fails={"heels-down": ((1.0, 9.0),)})  # side view: heels-down judgeable
+    recs = frames(lambda t: malasana_states("pass", feet="unknown", heels="unknown"))
+    scored = score_clip(lab, load_pose("malasana"), recs).checks
+    assert scored["heels-down"].fn > 0 and scored["heels-down"].tp == 0
+    feet = scored["feet-wide"]  # front-only check in a side view: unknown is right
+    assert feet.unknown_expected > 0 and feet.unknown_ok == feet.unknown_expected
+
+
+def test_frames_of_another_pose_count_as_unknown_and_unrecognised():
+    lab = label()
+    recs = frames(lambda t: malasana_states("pass"), pose="happy-baby")
+    s = score_clip(lab, load_pose("malasana"), recs)
+    assert s.pose_right == 0 and s.pose_frames > 0
+    assert s.checks["spine-upright"].tn == 0 and s.checks["spine-upright"].unjudged > 0
+
+
+def test_summary_has_overall_and_per_check_metrics_and_hold_error():
+    lab = label(fails={"spine-upright": ((4.0, 6.0),)})
+    recs = frames(lambda t: malasana_states("fail" if 4.0 <= t < 6.0 else "pass"))
+    m = summarise([score_clip(lab, load_pose("malasana"), recs)], [(6.5, 6.0), (10.0, 9.0)])
+    assert {"precision", "recall", "f1", "hold_mae_s"} <= set(m["overall"])
+    assert m["checks"]["spine-upright"]["f1"] == 1.0
+    assert m["overall"]["hold_mae_s"] == 0.75
+    assert m["overall"]["hold_error_per_30s"] == pytest.approx(30 * 1.5 / 15, abs=1e-3)
+    assert m["overall"]["pose_recognition"] == 1.0
+
+
+@pytest.mark.parametrize("text, message", [
+    ("{", "not a valid JSON labels file"),
+    ('{"clips": 3}', "expected an object with a 'clips' list"),
+    ('{"clips": [{"file": "a.mp4"}]}', "missing key 'pose'"),
+    ('{"clips": [{"file": "a.mp4", "pose": "malasana", "side": null, "view": "side", '
+     '"duration_s": 1, "in_pose": [[0, 1]], "fails": {"spine": [[0, 1]]}, '
+     '"correct_hold_s": 1}]}', "'spine' is not a check of malasana"),
+    ('{"clips": [{"file": "a.mp4", "pose": "malasana", "side": null, "view": "up", '
+     '"duration_s": 1, "in_pose": [[0, 1]], "correct_hold_s": 1}]}', "view must be one of"),
+    ('{"clips": [{"file": "a.mp4", "pose": "malasana", "side": null, "view": "side", '
+     '"duration_s": 1, "in_pose": [[2, 1]], "correct_hold_s": 1}]}', "start <= end"),
+])
+def test_bad_labels_say_what_is_wrong(tmp_path, text, message):
+    path = tmp_path / "labels.json"
+    path.write_text(text)
+    with pytest.raises(LabelsError, match=message):
+        load_labels(path)
+
+
+def test_score_cli_on_labelled_real_clips(tmp_path, realdata):
+    clip = tmp_path / "ff.gif"
+    clip.write_bytes((realdata / "figure_four" / "correct" /
+                      "fitfit__piriformis-stretch.gif").read_bytes())
+    (tmp_path / "labels.json").write_text(json.dumps({"clips": [{
+        "file": "ff.gif", "pose": "figure-four", "side": "right", "view": "side",
+        "duration_s": 1.2, "in_pose": [[0.0, 1.2]], "fails": {}, "correct_hold_s": 1.2}]}))
+    out = tmp_path / "s.json"
+    result = CliRunner().invoke(main, ["score", str(tmp_path), "--json", str(out),
+                                       "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert "ff.gif" in result.output and "figure-four" in result.output
+    data = json.loads(out.read_text())
+    assert data["status"] == "done"
+    assert {"precision", "recall", "f1", "hold_mae_s"} <= set(data["overall"])
+    assert data["clips"][0]["pose"] == "figure-four"
+
+
+def test_score_without_a_label_asks_for_a_pose(tmp_path):
+    (tmp_path / "x.mp4").write_bytes(b"")
+    result = CliRunner().invoke(main, ["score", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "no label for x.mp4" in result.output
