@@ -32,10 +32,11 @@ INDEX: dict[str, int] = {name: i for i, name in enumerate(NAMES)}
 
 
 def _mirror_name(name: str) -> str:
-    if name.startswith("left_"):
-        return "right_" + name[5:]
-    if name.startswith("right_"):
-        return "left_" + name[6:]
+    for a, b in (("left", "right"), ("right", "left")):
+        if name.startswith(a + "_"):
+            return b + name[len(a):]
+        if name.endswith("_" + a):  # mouth_left
+            return name[: -len(a)] + b
     return name
 
 

@@ -212,3 +212,10 @@ def test_side_detectors_and_their_mirror_image(detector, name, side):
     lm = body(name)
     assert detector(lm) == side
     assert detector(lm.mirrored()) == ({"left": "right", "right": "left"}.get(side))
+
+
+def test_mirror_swaps_the_mouth_corners_too():
+    from posecheck.landmarks import INDEX, MIRROR
+
+    assert MIRROR[INDEX["mouth_left"]] == INDEX["mouth_right"]
+    assert MIRROR[INDEX["nose"]] == INDEX["nose"]
