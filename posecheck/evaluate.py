@@ -12,7 +12,7 @@ from .analysis import Outputs, analyze
 from .judge import FrameResult
 from .labels import LABELS_FILE, ClipLabel, load_labels
 from .poses import load_all, load_pose
-from .scoring import FrameRecord, score_clip, summarise
+from .scoring import FrameRecord, judgeable, score_clip, summarise
 from .video import IMAGE_EXTS, VIDEO_EXTS, InputError
 
 
@@ -87,9 +87,17 @@ def metrics(runs: list[ClipRun], labels: dict[str, ClipLabel]) -> dict | None:
         label = labels.get(Path(run.path).name)
         if label is None:
             continue
-        scores.append(score_clip(label, load_pose(label.pose), run.frames))
-        holds.append((run.summary["correct_s"], label.correct_hold_s))
+        pose = load_pose(label.pose)
+        scores.append(score_clip(label, pose, run.frames))
+        if hold_judgeable(pose, label.view):
+            holds.append((run.summary["correct_s"], label.correct_hold_s))
     return summarise(scores, holds) if scores else None
+
+
+def hold_judgeable(pose, view: str) -> bool:
+    """A hold can be credited only where every core check can be judged: the hold error is
+    measured on clips from such views (elsewhere posecheck rightly credits nothing)."""
+    return all(judgeable(c, view) for c in pose.checks if c.core)
 
 
 def clip_row(run: ClipRun, label: ClipLabel | None) -> dict:
