@@ -4,7 +4,7 @@ per-frame CSV and the JSON report written as the work goes."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -35,7 +35,6 @@ class Analysis:
     summary: dict
     stages: StageTimes
     truncated: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 class VideoSink:

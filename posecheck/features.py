@@ -18,7 +18,6 @@ from . import geometry as g
 from .landmarks import Landmarks, other_side
 
 TORSO = ("left_shoulder", "right_shoulder", "left_hip", "right_hip")
-SHOULDERS = ("left_shoulder", "right_shoulder")
 
 
 @dataclass(frozen=True)
