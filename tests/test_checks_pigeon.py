@@ -99,11 +99,11 @@ def _back_knee_at(deg: float):
 
 
 @pytest.mark.parametrize("deg, previous, state", [
-    (155, None, PASS),
-    (147, None, FAIL),  # under min 150
-    (147, PASS, PASS),  # within the 5 deg tolerance after a pass
-    (147, FAIL, FAIL),
-    (143, PASS, FAIL),
+    (145, None, PASS),
+    (137, None, FAIL),  # under min 140
+    (137, PASS, PASS),  # within the 5 deg tolerance after a pass
+    (137, FAIL, FAIL),
+    (133, PASS, FAIL),
 ])
 def test_back_leg_hysteresis(deg, previous, state):
     prev = {"back-leg-long": previous} if previous else None
