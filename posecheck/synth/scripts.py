@@ -559,12 +559,19 @@ def _hold_feet(body: Body, pose: Pose, hold: float, outside: float, hands_off: f
         grip = _hold_point(posed, s, hold, outside)
         wrist = grip - 0.06 * _unit(grip - shoulder)  # the palm on the leg, the wrist just short of it
         pole = (shoulder + wrist) / 2 + 0.4 * lateral - 0.3 * UP
-        if hands_off > 0:
-            rest, rest_pole = _rest_arm(body, pose, s, posed)
-            wrist = _lerp(wrist, rest, hands_off) + 0.15 * math.sin(math.pi * hands_off) * lateral
-            pole = _lerp(pole, rest_pole, hands_off)
-        pose = ik_two_bone(body, pose, f"{s}_arm", wrist, pole)
+        pose = _reach(body, pose, posed, s, wrist, pole, hands_off)
     return pose
+
+
+def _reach(body: Body, pose: Pose, posed, s: str, wrist, pole, hands_off: float) -> Pose:
+    """Put side s's wrist at `wrist` by IK; with hands_off > 0, move it that share of the
+    way to the arm's resting place on the mat, arcing out to the side."""
+    if hands_off > 0:
+        lateral = np.array([SIGN[s], 0.0, 0.0])
+        rest, rest_pole = _rest_arm(body, pose, s, posed)
+        wrist = _lerp(wrist, rest, hands_off) + 0.15 * math.sin(math.pi * hands_off) * lateral
+        pole = _lerp(pole, rest_pole, hands_off)
+    return ik_two_bone(body, pose, f"{s}_arm", wrist, pole)
 
 
 def figure_four(body: Body, form: FigureFourForm, side: str) -> Pose:
@@ -625,11 +632,7 @@ def _hold_thigh(body: Body, pose: Pose, support: str, hands_off: float) -> Pose:
         wrist = clasp + 0.035 * lateral
         wrist = wrist - 0.02 * _unit(wrist - shoulder)
         pole = (shoulder + wrist) / 2 + 0.4 * lateral - 0.2 * UP
-        if hands_off > 0:
-            rest, rest_pole = _rest_arm(body, pose, s, posed)
-            wrist = _lerp(wrist, rest, hands_off) + 0.15 * math.sin(math.pi * hands_off) * lateral
-            pole = _lerp(pole, rest_pole, hands_off)
-        pose = ik_two_bone(body, pose, f"{s}_arm", wrist, pole)
+        pose = _reach(body, pose, posed, s, wrist, pole, hands_off)
     return pose
 
 
