@@ -60,6 +60,19 @@ class Stickiness:
         return self.value
 
 
+class _Seen:
+    """The landmarks seen in one frame at a pose's visibility threshold, worked out once per
+    threshold (auto mode asks for every pose's)."""
+
+    def __init__(self, lm: Landmarks) -> None:
+        self.lm, self._by_threshold = lm, {}
+
+    def __call__(self, threshold: float) -> frozenset[str]:
+        if threshold not in self._by_threshold:
+            self._by_threshold[threshold] = ck.visible_set(self.lm, threshold)
+        return self._by_threshold[threshold]
+
+
 class Judge:
     """Judges one pose (or recognises one of several with `auto`) frame by frame."""
 
@@ -89,21 +102,23 @@ class Judge:
             return self.sides.fixed
         return DETECTORS[pose.side_detect](lm)
 
-    def _recognised(self, pose: PoseSpec, lm: Landmarks, visible, side, widen: bool) -> bool:
-        return ck.conditions_hold(pose.recognise, lm, visible, side, widen) == ck.PASS
+    @staticmethod
+    def _recognised(pose: PoseSpec, lm: Landmarks, seen: "_Seen", side, widen: bool) -> bool:
+        return ck.conditions_hold(pose.recognise, lm, seen(pose.visibility), side,
+                                  widen) == ck.PASS
 
-    def _choose_pose(self, lm: Landmarks, visible, t: float) -> PoseSpec | None:
+    def _choose_pose(self, lm: Landmarks, seen: "_Seen", t: float) -> PoseSpec | None:
         """In auto mode, switch poses only when another pose has been recognised, and the
         current one not, for `settle_s` seconds."""
         if not self.auto:
             return self.current
         current_ok = self.current is not None and self._recognised(
-            self.current, lm, visible, self._side_for(self.current, lm), widen=True)
+            self.current, lm, seen, self._side_for(self.current, lm), widen=True)
         if current_ok:
             self._candidate = None
             return self.current
         seen = next((p for p in self.poses
-                     if self._recognised(p, lm, visible, self._side_for(p, lm), False)), None)
+                     if self._recognised(p, lm, seen, self._side_for(p, lm), False)), None)
         if seen is None:
             self._candidate = None
         elif self._candidate is None or self._candidate[0] is not seen:
@@ -150,17 +165,18 @@ class Judge:
             return FrameResult(t, False, self.current, False, self.sides.side, self.views.view,
                                None, {}, False, 0.0, snap, self._stable_cue(
                                    Cue(NO_PERSON_CUE, "setup"), t))
-        pose = self._choose_pose(lm, ck.visible_set(lm, 0.5), t)
+        seen = _Seen(lm)
+        pose = self._choose_pose(lm, seen, t)
         if pose is None:
             snap = None
             cue = Cue("Get into one of the poses so I can recognise it", "setup")
             return FrameResult(t, True, None, False, None, None, None, {}, False, 0.0, snap,
                                self._stable_cue(cue, t))
-        visible = ck.visible_set(lm, pose.visibility)
+        visible = seen(pose.visibility)
         side = self._track_side(pose, lm, t)
         view = self.views.update(estimate_view(lm).view, t)
         in_pose = self.in_pose.update(
-            self._recognised(pose, lm, visible, side, widen=self.in_pose.value), t)
+            self._recognised(pose, lm, seen, side, widen=self.in_pose.value), t)
         results = ck.evaluate_all(pose, lm, visible, side, view, self.previous)
         self.previous = {k: r.state for k, r in results.items()}
         correct = in_pose and ck.form_correct(pose, results)
