@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
+import cv2
 import numpy as np
 
 from .detector import Detector
@@ -18,7 +19,7 @@ from .poses import PoseSpec
 from .report import FrameCsv, ReportBuilder, write_json
 from .session import StageTimes, run
 from .smoothing import LandmarkSmoother
-from .video import FrameSource, VideoWriter, check_writable, open_source
+from .video import FrameSource, InputError, VideoWriter, check_writable, open_source
 
 REPORT_EVERY_S = 2.0  # rewrite the JSON report this often during a run
 
@@ -59,11 +60,7 @@ class ImageSink:
         self.path = path
 
     def frame(self, image: np.ndarray, lm: Landmarks | None, result: FrameResult) -> None:
-        import cv2
-
         if not cv2.imwrite(self.path, annotate(image, lm, replace(result, timer=None))):
-            from .video import InputError
-
             raise InputError(f"cannot write {self.path}: use a .png or .jpg file name")
 
     def close(self) -> None:

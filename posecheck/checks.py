@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 from .features import REGISTRY, measure
-from .landmarks import Landmarks, other_side
+from .landmarks import NAMES, Landmarks, other_side
 from .poses import Check, Condition, PoseSpec
 from .views import PLACEMENT
 
@@ -34,8 +34,6 @@ class CheckResult:
 
 def visible_set(lm: Landmarks, threshold: float) -> frozenset[str]:
     """Names of the landmarks with visibility at least `threshold` and inside the frame."""
-    from .landmarks import NAMES
-
     return frozenset(
         n for i, n in enumerate(NAMES) if lm.visibility[i] >= threshold and lm.in_frame(n)
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -196,8 +197,6 @@ def score(paths, labels_path, pose_mode, jobs, json_path, model, progress):
 
 def _score_json(ev, runs, clips, labels, done: bool) -> dict:
     runs = ev.order_runs(runs, clips)
-    from pathlib import Path
-
     out = {"status": "done" if done else "running",
            "clips": [ev.clip_row(r, labels.get(Path(r.path).name)) for r in runs]}
     m = ev.metrics(runs, labels)
