@@ -11,8 +11,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from .features import REGISTRY, measure
-from .landmarks import NAMES, Landmarks, other_side
+from .landmarks import INDEX, NAMES, Landmarks, other_side
 from .poses import Check, Condition, PoseSpec
 from .views import PLACEMENT
 
@@ -45,7 +47,7 @@ def limbs_for(limb: str | None, side: str | None) -> tuple[str | None, ...] | No
         return (None,)
     if limb in ("left", "right"):
         return (limb,)
-    if limb in ("both", "either", "seen"):
+    if limb in ("both", "either", "seen", "nearest"):
         return ("left", "right")
     if side is None:
         return None
@@ -70,10 +72,14 @@ def evaluate_condition(c: Condition, lm: Landmarks, visible: frozenset[str], sid
                        widen: bool = False) -> _Outcome:
     """One condition over the limbs it names: "both", every limb must pass; "either", one
     must; "seen", every limb the camera sees must (at least one seen: in a side view the far
-    leg is often hidden behind the near one)."""
+    leg is often hidden behind the near one); "nearest", the limb the camera sees best (side-on
+    the far one is partly guessed)."""
     limbs = limbs_for(c.limb, side)
     if limbs is None:
         return _Outcome(UNKNOWN, None, ())
+    if c.limb == "nearest":
+        needs = REGISTRY[c.feature].needs
+        limbs = (max(limbs, key=lambda s: float(np.mean([lm.visibility[INDEX[n]] for n in needs(s)]))),)
     outcomes = []
     for limb in limbs:
         missing = tuple(n for n in REGISTRY[c.feature].needs(limb) if n not in visible)
@@ -106,6 +112,8 @@ def _combine(outcomes: list[_Outcome], match: str) -> _Outcome:
 def evaluate_check(check: Check, lm: Landmarks, visible: frozenset[str], side: str | None,
                    view: str | None, previous: str | None = None) -> CheckResult:
     """Judge one check in one frame. `previous` is its state in the last frame (hysteresis)."""
+    if check.unsupported:
+        return CheckResult(check.id, UNKNOWN, None, ())
     if "any" not in check.views and view not in check.views:
         return CheckResult(check.id, UNKNOWN, None, (), wrong_view=True)
     outcomes = [evaluate_condition(c, lm, visible, side, widen=previous == PASS)
@@ -171,6 +179,8 @@ def fill_cue(cue: str, side: str | None) -> str:
 
 def unknown_reason(check: Check, result: CheckResult) -> str:
     """Why a check could not be judged, in words for the user."""
+    if check.unsupported:
+        return f"posecheck can't judge {check.id} from a camera yet"
     if result.wrong_view:
         where = " or ".join(PLACEMENT[v] for v in check.views[:2])
         return f"Can't judge {check.id} from here: place the camera {where}"

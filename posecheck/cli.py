@@ -236,6 +236,8 @@ def poses_show(name: str) -> None:
     click.echo("Checks (* = core: must pass for correct form):")
     for c in spec.checks:
         views = "any view" if "any" in c.views else ", ".join(c.views)
+        if c.unsupported:
+            views = f"no view yet ({c.unsupported})"
         click.echo(f"  {'*' if c.core else ' '} {c.id:<20} {c.kind:<5} {c.what}")
         cue = c.cue.replace("{working}", "[working side]").replace("{other}", "[other side]")
         click.echo(f"      cue: \"{cue}\"   judged from: {views}")

@@ -90,7 +90,7 @@ def metrics(runs: list[ClipRun], labels: dict[str, ClipLabel]) -> dict | None:
         pose = load_pose(label.pose)
         scores.append(score_clip(label, pose, run.frames))
         if hold_judgeable(pose, label.view):
-            holds.append((run.summary["correct_s"], label.correct_hold_s))
+            holds.append((label.hold_error(run.summary["correct_s"]), label.correct_hold_s))
     return summarise(scores, holds) if scores else None
 
 

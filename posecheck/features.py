@@ -119,19 +119,50 @@ def wrist_to_foot(lm, side):
     return d / body_scale(lm)
 
 
-@_feature("torso", lambda s: ("left_wrist", "right_wrist", *_leg(s, "hip", "knee")), limb=True)
-def wrists_to_thigh(lm, side):
-    """Distance from the farther of the two wrists to this side's thigh (hip to knee),
-    in torso lengths: small when both hands hold the thigh."""
-    hip, knee = lm.px(f"{side}_hip"), lm.px(f"{side}_knee")
-    d = max(g.point_to_segment(lm.px(w), hip, knee) for w in ("left_wrist", "right_wrist"))
-    return d / body_scale(lm)
-
-
 @_feature("torso", lambda s: (f"{s}_ankle", f"{other_side(s)}_knee"), limb=True)
 def ankle_to_other_knee(lm, side):
     """Distance from this side's ankle to the other leg's knee, in torso lengths."""
     return g.distance(lm.px(f"{side}_ankle"), lm.px(f"{other_side(side)}_knee")) / body_scale(lm)
+
+
+MIN_SHIN_SHARE = 0.2  # of the torso length: a shorter shin is seen end-on
+
+
+@_feature("ratio", lambda s: (f"{s}_ankle", *_leg(other_side(s), "knee", "ankle")), limb=True)
+def ankle_past_other_knee(lm, side):
+    """Where this side's ankle lies along the other leg's shin, in lengths of that shin as
+    seen: 0 at its knee, 1 at its ankle, negative on the thigh side of the knee (Figure
+    Four: the crossing ankle rests below the knee, not on the shin). NaN when the shin is
+    seen nearly end-on."""
+    knee, ankle = lm.px(f"{other_side(side)}_knee"), lm.px(f"{other_side(side)}_ankle")
+    shin = ankle - knee
+    length2 = float(np.dot(shin, shin))
+    if length2 < (MIN_SHIN_SHARE * body_scale(lm)) ** 2:
+        return math.nan
+    return float(np.dot(lm.px(f"{side}_ankle") - knee, shin)) / length2
+
+
+def _supporting(lm: Landmarks) -> tuple[str, ...]:
+    """The leg whose knee the other ankle rests nearer (Figure Four's supporting leg); both
+    legs when the two are equally near."""
+    left = g.distance(lm.px("right_ankle"), lm.px("left_knee"))
+    right = g.distance(lm.px("left_ankle"), lm.px("right_knee"))
+    return ("left",) if left < right else ("right",) if right < left else ("left", "right")
+
+
+@_feature("torso", lambda s: (f"{s}_wrist", *_leg("left", "hip", "knee", "ankle"),
+                              *_leg("right", "hip", "knee", "ankle")), limb=True)
+def wrist_to_supporting_thigh(lm, side):
+    """Distance from this side's wrist to the outer three quarters of the supporting thigh
+    (the one whose knee the other ankle rests on), in torso lengths: small when the hand
+    holds behind it, large when it rests on the mat (side-on, a hand on the mat beside the
+    hip would be near the thigh's hip end). One wrist, so a side view judges the hand it sees."""
+    def outer(s: str) -> tuple[np.ndarray, np.ndarray]:
+        hip, knee = lm.px(f"{s}_hip"), lm.px(f"{s}_knee")
+        return hip + 0.25 * (knee - hip), knee
+
+    wrist = lm.px(f"{side}_wrist")
+    return min(g.point_to_segment(wrist, *outer(s)) for s in _supporting(lm)) / body_scale(lm)
 
 
 @_feature("torso", lambda s: (f"{s}_elbow", f"{s}_knee"), limb=True)
@@ -146,6 +177,14 @@ def knee_above_hip(lm, side):
     when the knee is raised (Happy Baby, knee to chest), negative when it is down on the mat
     below the hip (Pigeon's front knee)."""
     return float(lm.px(f"{side}_hip")[1] - lm.px(f"{side}_knee")[1]) / body_scale(lm)
+
+
+@_feature("torso", lambda s: _leg(s, "knee", "ankle"), limb=True)
+def ankle_above_knee(lm, side):
+    """Height of this side's ankle above its knee in the picture, in torso lengths: positive
+    when the foot is raised over the knee (soles up, Happy Baby), negative when it hangs
+    below it (a knee hug seen from the feet end, whose shins point at the camera)."""
+    return float(lm.px(f"{side}_knee")[1] - lm.px(f"{side}_ankle")[1]) / body_scale(lm)
 
 
 @_feature("ratio", lambda s: _leg(s, "heel", "foot_index"), limb=True)
@@ -183,6 +222,21 @@ def torso_incline(lm, side):
     return g.angle_between(np.abs(u), np.array([0.0, 1.0, 0.0]))
 
 
+@_feature("deg", lambda s: TORSO)
+def torso_recline(lm, side):
+    """How far the trunk leans from vertical, degrees (0 upright, 90 lying): the larger of
+    torso_incline and the tilt out of the picture that the trunk's foreshortening implies
+    (its picture length against the shoulder width's usual share of it, as in body_scale).
+    Seen end-on from the feet end the model's depth puts a lying trunk only 35-50 degrees
+    from vertical while the picture shows it at about half its length. A trunk leaning
+    toward the camera is foreshortened too, so this tells lying from upright only together
+    with the legs (hips below raised knees and feet)."""
+    torso = g.distance(mid(lm, "left_shoulder", "right_shoulder"), mid(lm, "left_hip", "right_hip"))
+    full = g.distance(lm.px("left_shoulder"), lm.px("right_shoulder")) / 0.75
+    out_of_picture = math.degrees(math.acos(min(torso / full, 1.0))) if full else 0.0
+    return max(torso_incline(lm, side), out_of_picture)
+
+
 @_feature("deg", lambda s: ("left_hip", "right_hip", "left_ear", "right_ear"))
 def head_lift(lm, side):
     """Elevation of the line hip midpoint -> ear midpoint above the horizontal, degrees
@@ -195,6 +249,17 @@ def knee_gap(lm, side):
     """Distance between the knees over the shoulder width (front or end view; not
     measurable side-on)."""
     return g.distance(lm.px("left_knee"), lm.px("right_knee")) / _shoulder_width(lm)
+
+
+@_feature("ratio", lambda s: ("left_knee", "right_knee", "left_ankle", "right_ankle"))
+def knee_gap_shins(lm, side):
+    """Distance between the knees over the mean shin length (knee to ankle) in the picture,
+    for shins standing upright (Happy Baby) seen from an end or the front: there the raised
+    legs can hide the shoulders, which the model then puts almost together, while upright
+    shins show their full length. A shoulder width is about 0.83 shin lengths."""
+    shins = (g.distance(lm.px("left_knee"), lm.px("left_ankle"))
+             + g.distance(lm.px("right_knee"), lm.px("right_ankle"))) / 2
+    return g.distance(lm.px("left_knee"), lm.px("right_knee")) / shins if shins else math.nan
 
 
 @_feature("ratio", lambda s: ("left_ankle", "right_ankle"), ruler=TORSO)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from . import checks as ck
 from .landmarks import Landmarks
 from .poses import PoseSpec
-from .sides import DETECTORS, SideTracker
+from .sides import DETECTORS, GEOMETRIC, LEG_ROLES, SideTracker
 from .timer import HoldTimer, TimerSnapshot
 from .views import PLACEMENT, ViewTracker, estimate_view
 
@@ -39,6 +39,7 @@ class FrameResult:
     quality: float = 0.0
     timer: TimerSnapshot | None = None
     cue: Cue = Cue(NO_PERSON_CUE, "setup")
+    landmarks: Landmarks | None = None  # as judged: legs named by role where the pose asks
 
 
 class Stickiness:
@@ -102,8 +103,23 @@ class Judge:
             return self.sides.fixed
         return DETECTORS[pose.side_detect](lm)
 
-    @staticmethod
-    def _recognised(pose: PoseSpec, lm: Landmarks, seen: "_Seen", side, widen: bool) -> bool:
+    def _by_role(self, pose: PoseSpec, lm: Landmarks, seen: "_Seen", side) -> tuple[Landmarks, "_Seen"]:
+        """The frame with the legs named by their role, for a pose whose file asks for it: the
+        working leg gets the name of the side the user fixed, else of the side this frame's
+        geometry shows, else of the tracked side. (A fixed side is trusted: from the back
+        leg's side the model misreads the front shin's depth, and the second side of a
+        routine is often seen from there.)"""
+        if pose.side_legs is None:
+            return lm, seen
+        shown = GEOMETRIC[pose.side_detect](lm) if pose.side_detect in GEOMETRIC else None
+        working = self.sides.fixed or shown or side
+        if working is None:
+            return lm, seen
+        named = LEG_ROLES[pose.side_legs](lm, working)
+        return (lm, seen) if named is lm else (named, _Seen(named))
+
+    def _recognised(self, pose: PoseSpec, lm: Landmarks, seen: "_Seen", side, widen: bool) -> bool:
+        lm, seen = self._by_role(pose, lm, seen, side)
         return ck.conditions_hold(pose.recognise, lm, seen(pose.visibility), side,
                                   widen) == ck.PASS
 
@@ -151,17 +167,17 @@ class Judge:
             self.timers[key] = HoldTimer(*self.timer_settings)
         return self.timers[key]
 
-    def _tick(self, correct: bool, t: float) -> TimerSnapshot | None:
+    def _tick(self, correct: bool, t: float, seen: bool = True) -> TimerSnapshot | None:
         if self.current is None:
             return None
-        return self.timer().update(correct, t)
+        return self.timer().update(correct, t, seen)
 
     # -- per frame ---------------------------------------------------------------------------
 
     def update(self, lm: Landmarks | None, t: float) -> FrameResult:
         if lm is None:
             self.in_pose.update(False, t)
-            snap = self._tick(False, t)
+            snap = self._tick(False, t, seen=False)
             return FrameResult(t, False, self.current, False, self.sides.side, self.views.view,
                                None, {}, False, 0.0, snap, self._stable_cue(
                                    Cue(NO_PERSON_CUE, "setup"), t))
@@ -172,8 +188,9 @@ class Judge:
             cue = Cue("Get into one of the poses so I can recognise it", "setup")
             return FrameResult(t, True, None, False, None, None, None, {}, False, 0.0, snap,
                                self._stable_cue(cue, t))
-        visible = seen(pose.visibility)
         side = self._track_side(pose, lm, t)
+        lm, seen = self._by_role(pose, lm, seen, side)
+        visible = seen(pose.visibility)
         view = self.views.update(estimate_view(lm).view, t)
         in_pose = self.in_pose.update(
             self._recognised(pose, lm, seen, side, widen=self.in_pose.value), t)
@@ -184,7 +201,7 @@ class Judge:
         phase = self._phase(pose, lm, visible, side)
         cue = self._stable_cue(self._pick_cue(pose, results, in_pose, correct, side, view), t)
         return FrameResult(t, True, pose, in_pose, side, view, phase, results, correct,
-                           ck.frame_quality(pose, results) if in_pose else 0.0, snap, cue)
+                           ck.frame_quality(pose, results) if in_pose else 0.0, snap, cue, lm)
 
     def _track_side(self, pose: PoseSpec, lm: Landmarks, t: float) -> str | None:
         if not pose.asymmetric:

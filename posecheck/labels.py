@@ -8,7 +8,7 @@ The labels file (JSON) lives beside the clips:
                 "view": "front", "duration_s": 12.0,
                 "in_pose": [[1.5, 10.5]],
                 "fails": {"spine-upright": [[4.0, 6.0]]},
-                "correct_hold_s": 7.0}]}
+                "correct_hold_s": 7.0, "correct_hold_range_s": [6.8, 7.2]}]}
 
 Within `in_pose`, a check passes except in its `fails` spans.
 """
@@ -42,6 +42,14 @@ class ClipLabel:
     in_pose: tuple[Span, ...]
     fails: dict[str, tuple[Span, ...]] = field(default_factory=dict)
     correct_hold_s: float = 0.0
+    #: the correct hold as a range: frames whose truth is unclear (between a check's pass and
+    #: fail bands) may be credited or not; (correct_hold_s, correct_hold_s) when not given
+    correct_hold_range_s: tuple[float, float] | None = None
+
+    def hold_error(self, credited_s: float) -> float:
+        """How far credited seconds fall outside the true correct-hold range."""
+        lo, hi = self.correct_hold_range_s or (self.correct_hold_s, self.correct_hold_s)
+        return max(lo - credited_s, credited_s - hi, 0.0)
 
     def held(self, t: float) -> bool:
         return within(t, self.in_pose)
@@ -77,6 +85,13 @@ def _spans(value: object, where: str) -> tuple[Span, ...]:
     return tuple(out)
 
 
+def _range(value: object, where: str) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    (pair,) = _spans([value], f"{where} correct_hold_range_s")
+    return pair
+
+
 def _clip(entry: object, path: Path, index: int) -> ClipLabel:
     where = f"{path}: clip {index + 1}"
     if not isinstance(entry, dict):
@@ -98,7 +113,8 @@ def _clip(entry: object, path: Path, index: int) -> ClipLabel:
             file=str(entry["file"]), pose=pose.name, side=entry.get("side"),
             view=entry["view"], duration_s=float(entry["duration_s"]),
             in_pose=_spans(entry["in_pose"], f"{where} in_pose"), fails=fails,
-            correct_hold_s=float(entry["correct_hold_s"]))
+            correct_hold_s=float(entry["correct_hold_s"]),
+            correct_hold_range_s=_range(entry.get("correct_hold_range_s"), where))
     except KeyError as exc:
         raise LabelsError(f"{where}: missing key {exc}") from None
     except (TypeError, ValueError) as exc:

@@ -14,11 +14,11 @@ from importlib import resources
 from pathlib import Path
 
 from .features import REGISTRY
-from .sides import DETECTORS
+from .sides import DETECTORS, LEG_ROLES
 from .views import VIEWS
 
 KINDS = ("fault", "tip")
-LIMBS = ("left", "right", "both", "either", "seen", "working", "other")
+LIMBS = ("left", "right", "both", "either", "seen", "nearest", "working", "other")
 MATCHES = ("all", "any")
 PLACEHOLDERS = ("{working}", "{other}")
 DEFAULT_TOLERANCE = {"deg": 5.0, "torso": 0.05, "ratio": 0.05}
@@ -47,6 +47,7 @@ class Check:
     what: str
     match: str
     conditions: tuple[Condition, ...]
+    unsupported: str = ""  # why no camera view can judge it yet: always unknown, never guessed
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class PoseSpec:
     phases: tuple[Phase, ...]
     checks: tuple[Check, ...]
     path: str
+    side_legs: str | None = None  # LEG_ROLES: rename the legs by their role each frame
 
     @property
     def asymmetric(self) -> bool:
@@ -158,7 +160,8 @@ def _check(path: str, index: int, table: object, asymmetric: bool) -> Check:
     if isinstance(table, dict) and isinstance(table.get("id"), str):
         where = f"check '{table['id']}'"
     r = _Reader(path, where, table,
-                ("id", "kind", "core", "views", "cue", "what", "match", "conditions"))
+                ("id", "kind", "core", "views", "cue", "what", "match", "conditions",
+                 "unsupported"))
     check_id = r.get("id", str)
     kind = r.choice("kind", KINDS)
     core = r.get("core", bool, False)
@@ -173,10 +176,14 @@ def _check(path: str, index: int, table: object, asymmetric: bool) -> Check:
     views = r.choices("views", (*VIEWS, "any"))
     if not views:
         r.fail("'views' must name at least one view")
+    unsupported = r.get("unsupported", str, "").strip()
+    if unsupported and core:
+        r.fail("a core check cannot be 'unsupported' (the pose could never be judged correct)")
     return Check(
         check_id, kind, core, views, cue, r.get("what", str, ""),
         r.choice("match", MATCHES, "all"),
         _conditions(path, where, r.get("conditions", list), asymmetric),
+        unsupported,
     )
 
 
@@ -193,10 +200,11 @@ def parse_pose(text: str, path: str) -> PoseSpec:
         "name", "title", "description", "camera", "best_views", "hold_s", "priority",
         "visibility", "side", "recognise", "phases", "checks"))
     side = data.get("side")
-    side_detect = None
+    side_detect = side_legs = None
     if side is not None:
-        s = _Reader(path, "[side]", side, ("detect",))
+        s = _Reader(path, "[side]", side, ("detect", "legs"))
         side_detect = s.choice("detect", tuple(sorted(DETECTORS)))
+        side_legs = s.choice("legs", tuple(sorted(LEG_ROLES)), None)
     asym = side_detect is not None
     rec = _Reader(path, "[recognise]", top.get("recognise", dict), ("conditions",))
     phases = []
@@ -220,6 +228,7 @@ def parse_pose(text: str, path: str) -> PoseSpec:
         hold_s=top.number("hold_s", 30.0, 1, 3600),
         priority=int(top.number("priority", 0, -100, 100)),
         side_detect=side_detect,
+        side_legs=side_legs,
         visibility=top.number("visibility", 0.5, 0, 1),
         recognise=_conditions(path, "[recognise]", rec.get("conditions", list), asym),
         phases=tuple(phases),

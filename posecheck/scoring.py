@@ -79,7 +79,7 @@ class Counts:
 
 
 def judgeable(check: Check, view: str) -> bool:
-    return "any" in check.views or view in check.views
+    return not check.unsupported and ("any" in check.views or view in check.views)
 
 
 @dataclass
@@ -135,7 +135,8 @@ def _count(c: Counts, can_judge: bool, truth: str, said: str) -> None:
 
 
 def summarise(scores: list[ClipScore], holds: list[tuple[float, float]]) -> dict:
-    """Overall and per-check metrics; `holds` are (measured, true) correct-hold seconds."""
+    """Overall and per-check metrics; `holds` are (error, true) correct-hold seconds per clip
+    (the error: how far the credited seconds fall outside the true range, `ClipLabel.hold_error`)."""
     per_check: dict[str, Counts] = {}
     total = Counts()
     pose_frames = pose_right = side_frames = side_right = 0
@@ -147,7 +148,7 @@ def summarise(scores: list[ClipScore], holds: list[tuple[float, float]]) -> dict
         pose_right += s.pose_right
         side_frames += s.side_frames
         side_right += s.side_right
-    errors = [abs(m - t) for m, t in holds]
+    errors = [e for e, _ in holds]
     true_hold = sum(t for _, t in holds)
     overall = total.as_dict() | {
         "hold_mae_s": _round(sum(errors) / len(errors)) if errors else None,

@@ -76,6 +76,8 @@ def run(frames: Iterable[tuple[np.ndarray, float]], detect: Callable, judge: Jud
         stages.add("smooth", clock() - start)
         start = clock()
         result = judge.update(lm, t)
+        if result.landmarks is not None:
+            lm = result.landmarks  # the legs named as judged, for drawing and records
         stages.add("judge", clock() - start)
         for sink in sinks:
             start = clock()

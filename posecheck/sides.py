@@ -6,13 +6,18 @@ person's own (MediaPipe names landmarks after the person's anatomy, not the pict
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
+import numpy as np
+
 from .features import measure
-from .landmarks import Landmarks
+from .landmarks import INDEX, Landmarks, other_side
 
 MARGIN_DEG = 15.0  # the knees must differ by this much to name a side
 MARGIN_TORSO = 0.1
+MARGIN_ACROSS_M = 0.03  # the front shin must run this far across the body to name a side
+LEG = ("knee", "ankle", "heel", "foot_index")
 
 
 def more_bent_knee(lm: Landmarks) -> str | None:
@@ -32,9 +37,60 @@ def ankle_on_other_knee(lm: Landmarks) -> str | None:
     return "left" if left < right else "right"
 
 
+def front_shin_side(lm: Landmarks) -> str | None:
+    """Pigeon, from geometry alone: the front shin runs across the body, knee on its own side
+    and foot toward the other hip, so its direction along the shoulder line (world metres)
+    names the side whichever leg the model calls left or right (side-on, the model often
+    swaps the legs' names). None when the shin's depth is too slight to tell."""
+    bent = more_bent_knee(lm)
+    if bent is None or lm.world is None:
+        return None
+    shoulders = lm.world[INDEX["right_shoulder"]] - lm.world[INDEX["left_shoulder"]]
+    norm = float(np.linalg.norm(shoulders))
+    if norm == 0.0:
+        return None
+    across = float(np.dot(lm.world[INDEX[f"{bent}_knee"]] - lm.world[INDEX[f"{bent}_ankle"]],
+                          shoulders / norm))
+    if abs(across) < MARGIN_ACROSS_M:
+        return None
+    return "right" if across > 0 else "left"
+
+
+def front_shin_across(lm: Landmarks) -> str | None:
+    """Pigeon: the side the front shin shows (`front_shin_side`), else the model's name for
+    the more bent leg."""
+    return front_shin_side(lm) or more_bent_knee(lm)
+
+
 DETECTORS: dict[str, Callable[[Landmarks], str | None]] = {
     "more_bent_knee": more_bent_knee,
     "ankle_on_other_knee": ankle_on_other_knee,
+    "front_shin_across": front_shin_across,
+}
+
+
+def legs_by_bend(lm: Landmarks, working: str) -> Landmarks:
+    """The landmarks with the legs named by their role: the more bent leg becomes the working
+    one. For a pose whose working leg is the bent one (Pigeon), this undoes the model's
+    side-on habit of swapping the legs' names from one frame to the next."""
+    bent = more_bent_knee(lm)
+    if bent is None or bent == working:
+        return lm
+    order = list(range(len(INDEX)))
+    for part in LEG:
+        a, b = INDEX[f"{working}_{part}"], INDEX[f"{other_side(working)}_{part}"]
+        order[a], order[b] = b, a
+    world = None if lm.world is None else lm.world[order]
+    return replace(lm, xyz=lm.xyz[order], visibility=lm.visibility[order], world=world)
+
+
+LEG_ROLES: dict[str, Callable[[Landmarks, str], Landmarks]] = {
+    "more_bent_knee": legs_by_bend,
+}
+
+#: Side detectors with a form that does not trust the model's leg names (None when unsure).
+GEOMETRIC: dict[str, Callable[[Landmarks], str | None]] = {
+    "front_shin_across": front_shin_side,
 }
 
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .landmarks import Landmarks
+from .landmarks import INDEX, MIRROR, Landmarks
 
 
 def _alpha(cutoff: np.ndarray | float, dt: float) -> np.ndarray | float:
@@ -43,6 +43,50 @@ class OneEuro:
         self._t = t
         return self._x.copy()
 
+    @property
+    def last(self) -> np.ndarray | None:
+        """The last filtered value (None before the first)."""
+        return self._x
+
+
+SWAP_RATIO = 0.5  # swapped names must fit the last frame this much better to be taken
+
+
+def _pairs(parts: tuple[str, ...]) -> tuple[list[int], list[int]]:
+    return [INDEX[f"left_{p}"] for p in parts], [INDEX[f"right_{p}"] for p in parts]
+
+
+LEGS = _pairs(("knee", "ankle", "heel", "foot_index"))
+UPPER = _pairs(("shoulder", "elbow", "wrist", "hip"))
+
+
+def _fits_swapped(now: np.ndarray, before: np.ndarray, pairs: tuple[list[int], list[int]]) -> bool:
+    left, right = pairs
+    kept = np.linalg.norm(now[left] - before[left], axis=1).sum() + \
+        np.linalg.norm(now[right] - before[right], axis=1).sum()
+    swapped = np.linalg.norm(now[left] - before[right], axis=1).sum() + \
+        np.linalg.norm(now[right] - before[left], axis=1).sum()
+    return bool(swapped < SWAP_RATIO * kept)
+
+
+def keep_names(lm: Landmarks, last_xyz: np.ndarray) -> Landmarks:
+    """Undo a swap of left and right names since the last frame. Side-on, the model often
+    gives the near leg's points the far leg's names for a frame or two (and now and then
+    names the whole body the other way round); smoothing across such a swap would average
+    the two legs into one half-bent leg. When the swapped names fit the last frame's leg
+    positions (pixels) clearly better, the legs are renamed back, and the whole body with
+    them when the arms and hips fit swapped too."""
+    now, before = lm.xyz[:, :2], last_xyz[:, :2]
+    if not _fits_swapped(now, before, LEGS):
+        return lm
+    if _fits_swapped(now, before, UPPER):
+        order = np.array(MIRROR)
+    else:
+        order = np.arange(len(lm.visibility))
+        order[LEGS[0]], order[LEGS[1]] = LEGS[1], LEGS[0]
+    world = None if lm.world is None else lm.world[order]
+    return replace(lm, xyz=lm.xyz[order], visibility=lm.visibility[order], world=world)
+
 
 class LandmarkSmoother:
     """Smooths a stream of `Landmarks`; restarts after a gap longer than `reset_gap_s`.
@@ -66,6 +110,8 @@ class LandmarkSmoother:
             self._new_filters()
         self._last_t = t
         scale = float(lm.height)
+        if self._xyz.last is not None:
+            lm = keep_names(lm, self._xyz.last * scale)
         xyz = self._xyz(lm.xyz / scale, t) * scale
         world = None if lm.world is None else self._world(lm.world, t)
         return replace(lm, xyz=xyz, world=world, visibility=self._vis(lm.visibility, t))

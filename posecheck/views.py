@@ -3,7 +3,8 @@ feet or the head (for poses lying on the floor).
 
 The estimate uses the body's 3-D orientation (world landmarks when the model gives them):
 the across-the-body direction (shoulder and hip lines) against the picture plane, and the
-trunk direction against the line of sight. `ViewTracker` keeps the estimate steady.
+trunk direction against the line of sight; shoulders one behind the other in the picture
+make it a side view whatever the depth says. `ViewTracker` keeps the estimate steady.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import geometry as g
+from .features import body_scale
 from .landmarks import Landmarks
 
 VIEWS = ("front", "back", "three-quarter", "side", "feet", "head")
@@ -30,6 +33,9 @@ PLACEMENT = {
 SIDE_YAW = 60.0  # across-body line turned at least this far out of the picture: side view
 FRONT_YAW = 30.0  # at most this far: front (or back) view
 END_PITCH = 55.0  # trunk pointing at least this far into the picture: end-on view
+#: Shoulders this close in the picture (share of the torso length) are one behind the other:
+#: a side view, whatever the model's depth says (it collapses when a lying head lifts).
+SIDE_SHOULDER_GAP = 0.2
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,14 @@ def estimate_view(lm: Landmarks) -> ViewEstimate:
         view = "back" if _facing_away(lm) else "front"
     else:
         view = "three-quarter"
+    if view != "side" and _shoulder_gap(lm) < SIDE_SHOULDER_GAP:
+        view = "side"
     return ViewEstimate(view, yaw, pitch)
+
+
+def _shoulder_gap(lm: Landmarks) -> float:
+    """The shoulders' distance apart in the picture, in torso lengths (`body_scale`)."""
+    return g.distance(lm.px("left_shoulder"), lm.px("right_shoulder")) / body_scale(lm)
 
 
 def _facing_away(lm: Landmarks) -> bool:

@@ -329,6 +329,25 @@ def happy_baby_feet_end() -> Landmarks:
     return turned(happy_baby_side(), -90)
 
 
+def happy_baby_feet_end_high() -> Landmarks:
+    """Correct Happy Baby from the feet end, camera above the mat, as the model reads it: the
+    lying trunk shows only 40 px long (shoulder mid (400, 350) above the hip mid (400, 390)),
+    but every depth is flat, so in 3-D the trunk stands upright (torso_incline 0) and the
+    view comes out "front". Its foreshortening against the 90 px shoulders says it points
+    acos(40 / 120) = 70.5 deg out of the picture (torso_recline). Knees (325/475, 330) 150
+    px apart; ankles (345/455, 250) above them; knee angle in the picture 136, hip angle 23,
+    shins 14 deg from vertical; hands at the ankles."""
+    return make_body({
+        "nose": (400, 330, 0), "left_ear": (415, 335, 0), "right_ear": (385, 335, 0),
+        "left_shoulder": (445, 350, 0), "right_shoulder": (355, 350, 0),
+        "left_elbow": (450, 300, 0), "right_elbow": (350, 300, 0),
+        "left_wrist": (452, 258, 0), "right_wrist": (348, 258, 0),
+        "left_hip": (440, 390, 0), "right_hip": (360, 390, 0),
+        "left_knee": (475, 330, 0), "right_knee": (325, 330, 0),
+        "left_ankle": (455, 250, 0), "right_ankle": (345, 250, 0),
+    }, toes=(0, -0.3, -1))
+
+
 # --- Pigeon ------------------------------------------------------------------------------
 # Seen from the person's right side, facing image-right (+x), left side far (+z). Mat at
 # y = 410. Hips (300, 380) low over the mat.
@@ -362,6 +381,17 @@ def pigeon_right_upright() -> Landmarks:
     from vertical: shoulder mid = (300, 380) + 120 (sin 10, -cos 10) = (321, 262). Hands
     on the mat beside the hips."""
     return _pigeon((321, 262), (105, 410, 40), _PIGEON_UPRIGHT_ARMS, _PIGEON_UPRIGHT_HEAD)
+
+
+def pigeon_right_legs_swapped() -> Landmarks:
+    """`pigeon_right_upright` with the legs' names swapped (knee, ankle, heel, toes), as the
+    model does side-on now and then: the bent front leg is called the left one."""
+    lm = pigeon_right_upright()
+    order = list(range(len(NAMES)))
+    for part in ("knee", "ankle", "heel", "foot_index"):
+        a, b = NAMES.index(f"left_{part}"), NAMES.index(f"right_{part}")
+        order[a], order[b] = b, a
+    return Landmarks(lm.xyz[order], lm.visibility[order], lm.width, lm.height, lm.world[order])
 
 
 def pigeon_back_knee_bent() -> Landmarks:
@@ -404,11 +434,24 @@ _F4_ARMS = {"left_elbow": (325, 330, 60), "right_elbow": (325, 330, -60),
 
 
 def figure_four_right() -> Landmarks:
-    """Correct right Figure Four from the side. Right ankle (376, 290, 30) rests on the left
-    thigh 12 px from the left knee (0.1 torso); right knee (385, 294, -64) out toward the
-    camera. Both wrists (378, 318) hold behind the left thigh, 4 px from it. Head down."""
-    return _supine({**_F4_LEFT_LEG, "right_knee": (385, 294, -64),
-                    "right_ankle": (376, 290, 30)},
+    """Correct right Figure Four from the side. Right ankle (370.1, 307.3, 30) rests on the
+    left thigh 12 px below the left knee (0.1 torso), toward the hip (0.0 of the left shin
+    past the knee: the thigh is square to the shin); right knee (367, 298.8, -64.6) out toward the camera (the farthest
+    solution of the two lengths), though the thighs are only 14 deg apart in 3-D. Both
+    wrists (378, 318) hold behind the left thigh, 4 px from it. Head down."""
+    return _supine({**_F4_LEFT_LEG, "right_knee": (367, 298.8, -64.6),
+                    "right_ankle": (370.1, 307.3, 30)},
+                   _F4_ARMS, _HB_HEAD, toes={"left": (0.34, 0.94, 0), "right": (0, 0, 1)})
+
+
+def figure_four_ankle_on_shin() -> Landmarks:
+    """Right Figure Four crossed too far: the right ankle (410.5, 280, 30) rests half-way
+    down the left shin (0.5 of it past the left knee), 47 px = 0.39 torso from the knee, near
+    enough for the distance alone; right knee (409.2, 293.4, -64) solved as in
+    `figure_four_right`. The ankles are then about equally near the other knees, so the
+    working side is not detected in this frame alone (a clip keeps the one seen before)."""
+    return _supine({**_F4_LEFT_LEG, "right_knee": (409.2, 293.4, -64),
+                    "right_ankle": (410.5, 280, 30)},
                    _F4_ARMS, _HB_HEAD, toes={"left": (0.34, 0.94, 0), "right": (0, 0, 1)})
 
 
@@ -421,7 +464,7 @@ def figure_four_feet_end() -> Landmarks:
 def figure_four_ankle_off() -> Landmarks:
     """Right Figure Four with the crossing ankle slid down the thigh toward the hip:
     right ankle (389, 347, 30) is 56 px = 0.47 torso from the left knee: near enough to be
-    recognised (0.5) but not resting at the knee (0.35). The left ankle is 0.64 torso from
+    recognised (0.5) but not resting at the knee (0.45). The left ankle is 0.64 torso from
     the right knee (383.5, 291.6, -47), so the working side is still right."""
     return _supine({**_F4_LEFT_LEG, "right_knee": (383.5, 291.6, -47),
                     "right_ankle": (389, 347, 30)},
@@ -440,12 +483,15 @@ CANONICAL = {
     "happy_baby_hands_off": happy_baby_hands_off,
     "happy_baby_straight_legs": happy_baby_straight_legs,
     "happy_baby_feet_end": happy_baby_feet_end,
+    "happy_baby_feet_end_high": happy_baby_feet_end_high,
     "pigeon_right_upright": pigeon_right_upright,
+    "pigeon_right_legs_swapped": pigeon_right_legs_swapped,
     "pigeon_back_knee_bent": pigeon_back_knee_bent,
     "pigeon_slumped": pigeon_slumped,
     "pigeon_front": pigeon_front,
     "figure_four_right": figure_four_right,
     "figure_four_ankle_off": figure_four_ankle_off,
+    "figure_four_ankle_on_shin": figure_four_ankle_on_shin,
     "figure_four_feet_end": figure_four_feet_end,
 }
 

@@ -22,11 +22,10 @@ EXPECTED = {
     #                          ankle thigh hands knee-open head
     "figure_four_right": row(P, P, P, U, P),
     "figure_four_ankle_off": row(F, P, P, U, P),
-    # From the feet end the crossing knee of this body is not pressed away (thighs 18 deg
-    # apart in 3-D, tip min 50): the tip shows, and never blocks.
-    "figure_four_feet_end": row(P, U, P, F, U),
+    # knee-open is 'unsupported' (no view reads it right): unknown everywhere, never guessed
+    "figure_four_feet_end": row(P, U, P, U, U),
 }
-WRONG_VIEW = {"figure_four_right": {"knee-open"},
+WRONG_VIEW = {"figure_four_right": set(),
               "figure_four_feet_end": {"thigh-to-chest", "head-down"}}
 FEET_END_REASON = ("POSES.md: 'side view at mat height, or from the feet end', but core check "
                    "thigh-to-chest is not judged from the 'feet' view: never correct from there")
@@ -63,24 +62,47 @@ def test_form_correct(name, correct):
 
 
 def test_a_failing_tip_does_not_block_correct_form():
-    results = evaluate("figure-four", body("figure_four_right"), view="three-quarter")
-    assert results["knee-open"].state == FAIL
-    assert ck.form_correct(pose("figure-four"), results)
+    side = evaluate("figure-four", body("figure_four_right"))
+    tip = ck.CheckResult("knee-open", FAIL, 14.0, ())
+    assert ck.form_correct(pose("figure-four"), {**side, "knee-open": tip})
+
+
+def test_knee_open_is_never_guessed():
+    for view in ("feet", "three-quarter", "side"):
+        result = evaluate("figure-four", body("figure_four_feet_end"), view=view)["knee-open"]
+        assert result.state == UNKNOWN and not result.wrong_view
+
+
+def test_ankle_on_knee_is_not_judged_from_three_quarter():
+    result = evaluate("figure-four", body("figure_four_right"), view="three-quarter")
+    assert result["ankle-on-knee"].state == UNKNOWN and result["ankle-on-knee"].wrong_view
+
+
+@pytest.mark.parametrize("mirror", [False, True])
+def test_ankle_on_the_shin_fails_though_near_the_knee(mirror):
+    """Crossed too far, the ankle half-way down the other shin: near enough to the knee for
+    the distance alone (0.39 torso, max 0.45) but past it along the shin (0.5, max 0.1). The
+    side is the one held before the ankle slid."""
+    lm = body("figure_four_ankle_on_shin")
+    lm, side = (lm.mirrored(), "left") if mirror else (lm, "right")
+    result = evaluate("figure-four", lm, side=side)["ankle-on-knee"]
+    assert result.state == FAIL and result.value == pytest.approx(0.5, abs=0.01)
 
 
 def _right_ankle_from_left_knee(torso: float):
     """The right ankle `torso` torso lengths (120 px) from the left knee (366, 296), down
-    the left thigh toward the hip (unit direction (0.34, 0.94))."""
+    the left thigh toward the hip (unit direction (0.34, 0.94)): never past the knee along
+    the shin, so only the distance decides."""
     return moved(body("figure_four_right"),
                  right_ankle=(366 + 0.34 * 120 * torso, 296 + 0.94 * 120 * torso, 30))
 
 
 @pytest.mark.parametrize("torso, previous, state", [
-    (0.30, None, PASS),
-    (0.38, None, FAIL),  # over max 0.35
-    (0.38, PASS, PASS),  # within the 0.05 tolerance after a pass
-    (0.38, FAIL, FAIL),
-    (0.42, PASS, FAIL),
+    (0.40, None, PASS),
+    (0.48, None, FAIL),  # over max 0.45
+    (0.48, PASS, PASS),  # within the 0.05 tolerance after a pass
+    (0.48, FAIL, FAIL),
+    (0.52, PASS, FAIL),
 ])
 def test_ankle_on_knee_hysteresis(torso, previous, state):
     prev = {"ankle-on-knee": previous} if previous else None
@@ -93,7 +115,8 @@ def test_ankle_on_knee_hysteresis(torso, previous, state):
     (("right_ankle",), "ankle-on-knee", "Can't see your right ankle", False),  # core: blocks
     (("left_knee",), "thigh-to-chest", "Can't see your left knee", False),  # core: blocks
     # not core: an unknown one does not block (the report shows how long it was judged)
-    (("left_wrist",), "hands-behind-thigh", "Can't see your left wrist", True),
+    (("left_wrist", "right_wrist"), "hands-behind-thigh", "Can't see your left wrist, right wrist",
+     True),
 ])
 def test_hidden_landmark_makes_the_check_unknown(hidden, check_id, reason, correct):
     lm = moved(body("figure_four_right"), hidden=hidden)
@@ -103,6 +126,17 @@ def test_hidden_landmark_makes_the_check_unknown(hidden, check_id, reason, corre
     check = next(c for c in pose("figure-four").checks if c.id == check_id)
     assert ck.unknown_reason(check, result) == reason
     assert ck.form_correct(pose("figure-four"), results) is correct
+
+
+@pytest.mark.parametrize("hidden", ["left_wrist", "right_wrist"])
+def test_hands_are_judged_from_the_wrist_the_camera_sees(hidden):
+    """Side-on the far hand is hidden: the near one decides, holding or resting on the mat
+    (moved 0.5 torso lengths = 60 px off the thigh)."""
+    seen = "right_wrist" if hidden == "left_wrist" else "left_wrist"
+    holding = evaluate("figure-four", moved(body("figure_four_right"), hidden=(hidden,)))
+    assert holding["hands-behind-thigh"].state == PASS
+    off = moved(body("figure_four_right"), hidden=(hidden,), **{seen: (438, 318, 0)})
+    assert evaluate("figure-four", off)["hands-behind-thigh"].state == FAIL
 
 
 def cue(check_id: str, side: str | None) -> str:

@@ -25,10 +25,11 @@ EXPECTED = {
     "pigeon_right_upright": row(P, P, U, U, P),
     "pigeon_back_knee_bent": row(F, P, U, U, P),
     "pigeon_slumped": row(P, P, U, U, F),
-    "pigeon_front": row(U, P, P, P, P),
+    "pigeon_front": row(U, P, U, U, P),
 }
-WRONG_VIEW = {"pigeon_right_upright": {"hips-square", "shin-parallel"},
-              "pigeon_front": {"back-leg-long"}}
+# hips-square and shin-parallel are 'unsupported' (no view judges them yet): unknown always,
+# but not for the view's sake.
+WRONG_VIEW = {"pigeon_right_upright": set(), "pigeon_front": {"back-leg-long"}}
 CORRECT = {
     "pigeon_right_upright": True,
     "pigeon_back_knee_bent": False,
@@ -99,11 +100,11 @@ def _back_knee_at(deg: float):
 
 
 @pytest.mark.parametrize("deg, previous, state", [
-    (145, None, PASS),
-    (137, None, FAIL),  # under min 140
-    (137, PASS, PASS),  # within the 5 deg tolerance after a pass
-    (137, FAIL, FAIL),
-    (133, PASS, FAIL),
+    (135, None, PASS),
+    (127, None, FAIL),  # under min 130
+    (127, PASS, PASS),  # within the 5 deg tolerance after a pass
+    (127, FAIL, FAIL),
+    (123, PASS, FAIL),
 ])
 def test_back_leg_hysteresis(deg, previous, state):
     prev = {"back-leg-long": previous} if previous else None
@@ -112,16 +113,21 @@ def test_back_leg_hysteresis(deg, previous, state):
     assert result.state == state
 
 
-@pytest.mark.parametrize("change, state", [
-    ({}, PASS),
+@pytest.mark.parametrize("change", [
+    {},
     # hips turned 40 deg out of the picture while the shoulders stay square
-    ({"left_hip": (330.6, 380, 25.7), "right_hip": (269.4, 380, -25.7)}, FAIL),
+    {"left_hip": (330.6, 380, 25.7), "right_hip": (269.4, 380, -25.7)},
     # one hip 20 deg higher than the other
-    ({"left_hip": (340, 350.9, 0)}, FAIL),
+    {"left_hip": (340, 350.9, 0)},
 ])
-def test_hips_square_from_the_front(change, state):
+def test_hips_square_is_never_guessed(change):
+    """The model does not follow the pelvis (a 38 deg turn read 6 deg on rendered clips), so
+    hips-square says it cannot judge, square hips or not."""
     lm = moved(body("pigeon_front"), **change)
-    assert evaluate("pigeon", lm)["hips-square"].state == state
+    result = evaluate("pigeon", lm)["hips-square"]
+    assert result.state == UNKNOWN
+    assert ck.unknown_reason(pose("pigeon").checks[2], result) == \
+        "posecheck can't judge hips-square from a camera yet"
 
 
 def test_hidden_back_ankle_makes_back_leg_unknown():

@@ -42,9 +42,15 @@ def m(lm: Landmarks, name: str, side: str | None = None) -> float:
     # hands and feet, in torso lengths
     ("happy_baby_side", "wrist_to_foot", "left", 0, 0.05),  # holding the foot
     ("happy_baby_hands_off", "wrist_to_foot", "left", 0.5, 0.7),
-    ("figure_four_right", "wrists_to_thigh", "left", 0, 0.05),  # hands behind the left thigh
+    ("happy_baby_side", "ankle_above_knee", "left", 0.7, 0.8),  # soles up: 89 px over 120
+    ("standing", "ankle_above_knee", "left", -0.85, -0.75),
     ("figure_four_right", "ankle_to_other_knee", "right", 0.05, 0.15),  # right ankle on left knee
-    ("figure_four_right", "ankle_to_other_knee", "left", 0.55, 0.75),
+    ("figure_four_right", "ankle_to_other_knee", "left", 0.7, 0.85),
+    # along the left shin: 0 at the knee, 1 at its ankle
+    ("figure_four_right", "ankle_past_other_knee", "right", -0.05, 0.05),  # on the thigh
+    ("figure_four_ankle_on_shin", "ankle_past_other_knee", "right", 0.45, 0.55),  # half-way
+    ("figure_four_right", "wrist_to_supporting_thigh", "left", 0, 0.05),  # behind the left thigh
+    ("figure_four_right", "wrist_to_supporting_thigh", "right", 0, 0.05),
     ("malasana_front", "elbow_to_knee", "left", 0.15, 0.25),
     # the front-view squat's knees point out and toward the camera: thighs ~90 deg apart in 3-D
     ("malasana_front", "thigh_spread", "left", 85, 95),
@@ -62,11 +68,18 @@ def test_limb_feature_values(name, feature, side, low, high):
     ("standing", "torso_incline", 0, 0.5),
     ("happy_baby_side", "torso_incline", 89, 90),  # lying down
     ("malasana_side", "torso_incline", 19, 21),
+    ("standing", "torso_recline", 0, 0.5),
+    ("malasana_side", "torso_recline", 19, 21),
+    ("happy_baby_side", "torso_recline", 89, 90),
+    # the model's depth says upright, the picture shows the trunk at 40 of its 120 px
+    ("happy_baby_feet_end_high", "torso_incline", 0, 0.5),
+    ("happy_baby_feet_end_high", "torso_recline", 70, 71),
     ("happy_baby_side", "head_lift", 0, 3),  # head on the mat
     ("happy_baby_head_lifted", "head_lift", 28, 32),
     ("malasana_front", "ankle_gap", 1.4, 1.5),  # 130 px over 90 px shoulders
     ("malasana_feet_narrow", "ankle_gap", 0.6, 0.7),
     ("malasana_front", "knee_gap", 1.95, 2.05),
+    ("happy_baby_feet_end", "knee_gap_shins", 1.3, 1.4),  # 120 px over 89 px shins
     ("malasana_front", "wrist_gap", 0, 0.1),  # palms together
     ("standing", "wrist_gap", 0.85, 1.0),
     ("malasana_front", "wrists_along_torso", 0.2, 0.3),  # at the chest
@@ -207,6 +220,10 @@ def test_mirror_swaps_visibility_with_the_names():
     (sides.ankle_on_other_knee, "figure_four_right", "right"),
     (sides.ankle_on_other_knee, "figure_four_ankle_off", "right"),
     (sides.ankle_on_other_knee, "happy_baby_side", None),
+    (sides.front_shin_across, "pigeon_right_upright", "right"),
+    (sides.front_shin_across, "pigeon_front", "right"),
+    (sides.front_shin_across, "pigeon_right_legs_swapped", "right"),  # names do not matter
+    (sides.front_shin_across, "malasana_side", None),
 ])
 def test_side_detectors_and_their_mirror_image(detector, name, side):
     lm = body(name)
@@ -219,3 +236,12 @@ def test_mirror_swaps_the_mouth_corners_too():
 
     assert MIRROR[INDEX["mouth_left"]] == INDEX["mouth_right"]
     assert MIRROR[INDEX["nose"]] == INDEX["nose"]
+
+
+def test_legs_named_by_bend_undo_a_swap_of_the_leg_names():
+    right = body("pigeon_right_upright")
+    swapped = body("pigeon_right_legs_swapped")
+    assert m(swapped, "knee_angle", "right") > 150  # the model's names: wrong leg bent
+    named = sides.legs_by_bend(swapped, "right")
+    assert np.allclose(named.xyz, right.xyz) and np.allclose(named.world, right.world)
+    assert sides.legs_by_bend(right, "right") is right  # already right: untouched

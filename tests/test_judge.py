@@ -174,17 +174,37 @@ def test_no_pose_recognised():
 # --- the side --------------------------------------------------------------------------------
 
 def test_fixed_side_overrides_the_detected_one():
-    """Asked for a left pigeon while doing a right one: judged as left, so not in the pose."""
-    out = Feed(Judge([load_pose("pigeon")], side="left"))(body("pigeon_right_upright"), 1.5)
+    """Asked for a left Figure Four while doing a right one: judged as left, so not in the
+    pose."""
+    out = Feed(Judge([load_pose("figure-four")], side="left"))(body("figure_four_right"), 1.5)
     assert all(r.side == "left" for r in out)
     assert not out[-1].in_pose and not out[-1].correct
-    assert out[-1].cue.text == "Get into Pigeon (camera at your side)"
+    assert out[-1].cue.text == "Get into Figure Four (camera at your side)"
+
+
+def test_a_fixed_pigeon_side_is_trusted_over_the_shin_depth():
+    """Pigeon names its legs by role: asked for the left side, the bent leg is the left
+    one, whatever the model's depth of the front shin says (from the back leg's side, as the
+    second side of a routine is often seen, it misreads it)."""
+    out = Feed(Judge([load_pose("pigeon")], side="left"))(body("pigeon_right_upright"), 1.5)
+    assert all(r.side == "left" for r in out)
+    assert out[-1].in_pose and out[-1].correct
+    assert out[-1].results["front-knee-bent"].value < 30  # the bent leg, named left
 
 
 def test_fixed_side_that_matches_is_judged_normally():
     out = Feed(Judge([load_pose("pigeon")], side="left"))(body("pigeon_right_upright").mirrored(),
                                                           1.5)
     assert out[-1].side == "left" and out[-1].correct
+
+
+def test_pigeon_with_the_leg_names_swapped_is_still_a_right_pigeon():
+    """Side-on the model may call the bent front leg the left one: the side comes from the
+    way the front shin runs across the body, and the legs are judged by their role."""
+    out = Feed(Judge(load_all()))(body("pigeon_right_legs_swapped"), 1.5)
+    assert (out[-1].pose.name, out[-1].side, out[-1].in_pose, out[-1].correct) == (
+        "pigeon", "right", True, True)
+    assert out[-1].results["back-leg-long"].value > 150  # the long leg, whatever its name
 
 
 def test_fault_cue_names_the_working_side():

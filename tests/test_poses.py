@@ -11,10 +11,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from posecheck import checks as ck
 from posecheck.features import REGISTRY
+from posecheck.landmarks import NAMES
 from posecheck.poses import (LIMBS, PoseFileError, builtin_names, load_all, load_pose,
                              load_pose_file, parse_pose)
+from posecheck.scoring import judgeable
 from posecheck.views import VIEWS
+
+from bodies import body
 
 # --- the bundled poses against POSES.md ------------------------------------------------------
 
@@ -43,7 +48,7 @@ POSES_MD = [
     ("malasana", "palms-together", "fault", False),
     ("malasana", "elbows-in-knees", "tip", False),
 ]
-ASYMMETRIC = {"pigeon": "more_bent_knee", "figure-four": "ankle_on_other_knee",
+ASYMMETRIC = {"pigeon": "front_shin_across", "figure-four": "ankle_on_other_knee",
               "happy-baby": None, "malasana": None}
 
 
@@ -152,6 +157,18 @@ def test_the_good_file_parses():
     assert p.checks[1].conditions[0].tolerance == 0.05  # torso units default
 
 
+def test_an_unsupported_check_is_always_unknown_and_says_why():
+    """A check no camera view can judge yet stays in the file (so the screen and report say
+    it is not checked) but is never passed or failed, and is not scored."""
+    p = parse_pose(to_toml(variant(checks__1__unsupported="the model cannot see it")), "t.toml")
+    elbows = p.checks[1]
+    assert elbows.unsupported == "the model cannot see it"
+    result = ck.evaluate_check(elbows, body("malasana_front"), frozenset(NAMES), None, "front")
+    assert result.state == ck.UNKNOWN
+    assert ck.unknown_reason(elbows, result) == "posecheck can't judge elbows from a camera yet"
+    assert not judgeable(elbows, "front") and judgeable(p.checks[0], "front")
+
+
 ALL_FEATURES = ", ".join(sorted(REGISTRY))
 ALL_VIEWS = ", ".join((*VIEWS, "any"))
 
@@ -161,7 +178,7 @@ BAD = [
      "best_views, hold_s, priority, visibility, side, recognise, phases, checks)"),
     ("unknown check key", variant(checks__0__treshold=3),
      "bad.toml: check 'deep': unknown key 'treshold' (valid: id, kind, core, views, cue, what, "
-     "match, conditions)"),
+     "match, conditions, unsupported)"),
     ("unknown feature", variant(checks__0__conditions__0__feature="knee_angel"),
      f"bad.toml: check 'deep' condition 1: 'feature' = 'knee_angel' is not valid "
      f"(valid: {ALL_FEATURES})"),
@@ -196,6 +213,9 @@ BAD = [
      "bad.toml: check 'elbows': only a 'fault' check can be core"),
     ("bad kind", variant(checks__1__kind="hint"),
      "bad.toml: check 'elbows': 'kind' = 'hint' is not valid (valid: fault, tip)"),
+    ("unsupported core check", variant(checks__0__unsupported="the model cannot see it"),
+     "bad.toml: check 'deep': a core check cannot be 'unsupported' (the pose could never be "
+     "judged correct)"),
     ("bad match", variant(checks__0__match="most"),
      "bad.toml: check 'deep': 'match' = 'most' is not valid (valid: all, any)"),
     ("unknown cue placeholder", variant(checks__0__cue="Bend your {knee}"),
@@ -207,7 +227,7 @@ BAD = [
      "(only asymmetric poses have a working side)"),
     ("bad side detector", variant(side={"detect": "longest_leg"}),
      "bad.toml: [side]: 'detect' = 'longest_leg' is not valid "
-     "(valid: ankle_on_other_knee, more_bent_knee)"),
+     "(valid: ankle_on_other_knee, front_shin_across, more_bent_knee)"),
     ("nan", variant(checks__0__conditions__0__max=math.nan),
      "bad.toml: check 'deep' condition 1: 'max' must be a finite number"),
     ("inf", variant(hold_s=math.inf), "bad.toml: top level: 'hold_s' must be a finite number"),
@@ -373,3 +393,14 @@ def test_fuzz_dicts_raise_only_pose_file_errors(data):
                           max_size=40).map("".join)))
 def test_fuzz_text_raises_only_pose_file_errors(text):
     _parse_only_pose_file_errors(text)
+
+
+def test_the_readme_lists_every_feature_limb_and_side_rule():
+    """The pose-file reference in the README is what pose authors read: nothing missing."""
+    from pathlib import Path
+
+    from posecheck.sides import DETECTORS, LEG_ROLES
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for name in [*REGISTRY, *LIMBS, *DETECTORS, *LEG_ROLES, "unsupported"]:
+        assert f"`{name}`" in readme or f'"{name}"' in readme, name

@@ -78,12 +78,23 @@ def test_frames_of_another_pose_count_as_unknown_and_unrecognised():
 def test_summary_has_overall_and_per_check_metrics_and_hold_error():
     lab = label(fails={"spine-upright": ((4.0, 6.0),)})
     recs = frames(lambda t: malasana_states("fail" if 4.0 <= t < 6.0 else "pass"))
-    m = summarise([score_clip(lab, load_pose("malasana"), recs)], [(6.5, 6.0), (10.0, 9.0)])
+    m = summarise([score_clip(lab, load_pose("malasana"), recs)], [(0.5, 6.0), (1.0, 9.0)])
     assert {"precision", "recall", "f1", "hold_mae_s"} <= set(m["overall"])
     assert m["checks"]["spine-upright"]["f1"] == 1.0
     assert m["overall"]["hold_mae_s"] == 0.75
     assert m["overall"]["hold_error_per_30s"] == pytest.approx(30 * 1.5 / 15, abs=1e-3)
     assert m["overall"]["pose_recognition"] == 1.0
+
+
+@pytest.mark.parametrize("credited, error", [(6.0, 0.0), (5.8, 0.0), (6.3, 0.0), (5.5, 0.3),
+                                              (7.0, 0.7)])
+def test_hold_error_is_the_distance_outside_the_true_range(credited, error):
+    """Frames whose truth is unclear may be credited or not: only time outside the range
+    counts as error."""
+    lab = ClipLabel("c.mp4", "malasana", None, "side", 12.0, ((1.0, 9.0),), {}, 6.0, (5.8, 6.3))
+    assert lab.hold_error(credited) == pytest.approx(error)
+    assert ClipLabel("c.mp4", "malasana", None, "side", 12.0, ((1.0, 9.0),), {}, 6.0) \
+        .hold_error(credited) == pytest.approx(abs(credited - 6.0))
 
 
 @pytest.mark.parametrize("text, message", [

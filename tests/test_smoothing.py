@@ -95,3 +95,41 @@ def test_output_is_a_copy():
     y = f(x, 0.0)
     y[0] = 99
     assert f(np.array([1.0, 2.0]), 1 / FPS)[0] == pytest.approx(1.0)
+
+
+def test_a_one_frame_swap_of_the_leg_names_is_undone_before_smoothing():
+    """Side-on the model sometimes names the legs the other way round for a frame; smoothing
+    across that would blend the bent and the straight leg into two half-bent ones."""
+    right, swapped = body("pigeon_right_upright"), body("pigeon_right_legs_swapped")
+    smooth = LandmarkSmoother()
+    frames = [right] * 10 + [swapped] * 2 + [right] * 3
+    out = [smooth(lm, i / FPS) for i, lm in enumerate(frames)]
+    for lm in out[10:]:
+        assert np.allclose(lm.xyz, right.xyz, atol=0.5)
+
+
+def test_legs_that_really_move_keep_their_names():
+    """A leg moving a little is not mistaken for a swap."""
+    lm = body("pigeon_right_upright")
+    moved_knee = lm.xyz.copy()
+    moved_knee[INDEX["right_knee"], 0] += 15
+    smooth = LandmarkSmoother()
+    smooth(lm, 0.0)
+    out = smooth(replace(lm, xyz=moved_knee), 1 / FPS)
+    assert out.xyz[INDEX["right_knee"], 0] > lm.xyz[INDEX["right_knee"], 0]
+    assert abs(out.xyz[INDEX["left_knee"], 0] - lm.xyz[INDEX["left_knee"], 0]) < 1
+
+
+def test_a_body_named_the_other_way_round_is_renamed_whole():
+    """Now and then the model names the whole body the other way round for a frame: then
+    the arms are renamed with the legs, so each wrist stays with its own foot."""
+    from posecheck.landmarks import MIRROR
+
+    lm = body("happy_baby_feet_end")
+    flipped_names = replace(lm, xyz=lm.xyz[list(MIRROR)], world=lm.world[list(MIRROR)],
+                            visibility=lm.visibility[list(MIRROR)])
+    smooth = LandmarkSmoother()
+    for i in range(5):
+        smooth(lm, i / FPS)
+    out = smooth(flipped_names, 5 / FPS)
+    assert np.allclose(out.xyz, lm.xyz, atol=0.5)

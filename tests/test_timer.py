@@ -21,7 +21,7 @@ def frames(*pieces: tuple[bool, float], start: float = 0.0) -> list[tuple[bool, 
 
 
 def run(seq, timer: HoldTimer | None = None):
-    timer = timer or HoldTimer(debounce_s=0.5, grace_s=1.0, max_gap_s=0.5)
+    timer = timer or HoldTimer(debounce_s=0.5, grace_s=1.0, max_gap_s=0.5, forgive_s=0.3)
     snaps = [timer.update(c, t) for c, t in seq]
     return timer, snaps
 
@@ -66,6 +66,22 @@ def test_short_dropout_keeps_the_hold_unbroken_and_is_not_credited():
     assert last.total_s <= 4.5 - 0.5
     assert last.longest_s == pytest.approx(last.total_s)  # one hold spanning the dropout
     assert last.current_s == pytest.approx(last.total_s)
+
+
+@pytest.mark.parametrize("blip", [FRAME, 0.2, 0.3])
+def test_a_blip_of_at_most_forgive_s_is_credited(blip):
+    """A wrong frame or two in a steady hold is the model's blip: that time counts."""
+    _, snaps = run(frames((True, 2.0), (False, blip), (True, 2.0)))
+    assert snaps[-1].total_s == pytest.approx(4.0 + blip - FRAME, abs=0.5 * FRAME)
+
+
+def test_a_blip_without_landmarks_is_not_credited():
+    timer, _ = run(frames((True, 2.0)))
+    before = timer.total_s
+    for i in range(1, 4):
+        timer.update(False, 2.0 - FRAME + i * FRAME, seen=False)
+    timer.update(True, 2.0 + 3 * FRAME)
+    assert timer.total_s == pytest.approx(before)
 
 
 def test_long_dropout_breaks_the_hold():
