@@ -122,7 +122,8 @@ class HappyBabyForm(Form):
 class FigureFourForm(Form):
     support_hip: float = 78.0    # supporting thigh above the mat toward the head, degrees (90: vertical)
     support_knee: float = 90.0   # supporting knee angle, degrees
-    ankle_slide: float = 0.0     # crossing ankle moved from the knee down the thigh, in thigh lengths
+    ankle_on_shin: float = 0.0   # crossing ankle moved over the knee and down the supporting shin toward
+                                 # the foot: 0 at the knee, SHIN_ARC over the knee cap, then shin lengths
     knee_open: float = 1.0       # crossing knee: 1 pressed away (open), 0 pulled toward the chest
     tilt: float = 10.0           # pelvis tilted back, degrees
     hands_off: float = 0.0       # 0 holding behind the supporting thigh; 1 resting on the mat
@@ -597,9 +598,9 @@ def figure_four(body: Body, form: FigureFourForm, side: str) -> Pose:
     ankle = knee + l2 * (math.cos(k) * -thigh - math.sin(k) * front)
     pose = ik_two_bone(body, pose, f"{o}_leg", ankle, knee + 0.3 * thigh)
     pose = pose.with_joint(f"{o}_ankle", flex=10.0, abd=0.0, rot=0.0)
-    # crossing leg: its ankle on the front of the supporting thigh, slid toward the hip by
-    # ankle_slide thigh lengths; its knee out to the side (open) or toward the chest
-    rest = knee - (0.07 + form.ankle_slide) * l1 * thigh + 0.09 * front
+    # crossing leg: its ankle on the front of the supporting thigh (or slid off it: see
+    # _crossing_ankle); its knee out to the side (open) or toward the chest
+    rest = _crossing_ankle(knee, ankle, thigh, front, l1, l2, form)
     w_hip = posed.joints[f"{side}_hip"]
     lateral = np.array([SIGN[side], 0.0, 0.0])
     pole_open = w_hip + 0.5 * (lateral + Y - 0.4 * UP)
@@ -608,6 +609,24 @@ def figure_four(body: Body, form: FigureFourForm, side: str) -> Pose:
     pose = pose.with_joint(f"{side}_ankle", flex=15.0, abd=0.0, rot=0.0)
     pose = on_floor(body, _curl(body, _arms_up(pose), form.head_lift))
     return _hold_thigh(body, pose, o, form.hands_off)
+
+
+SHIN_ARC = 0.2  # FigureFourForm.ankle_on_shin: the share spent rounding the knee cap
+
+
+def _crossing_ankle(knee, ankle, thigh, front, l1: float, l2: float, form: FigureFourForm) -> np.ndarray:
+    """Where the crossing ankle rests: on the front of the supporting thigh just below the
+    knee; or, with ankle_on_shin, rounded
+    over the knee cap (the first SHIN_ARC of it) and on down the top of the supporting shin
+    toward its foot (the rest, in shin lengths), as a person who crossed too far."""
+    if form.ankle_on_shin <= 0.0:
+        return knee - 0.07 * l1 * thigh + 0.09 * front
+    shin = _unit(ankle - knee)
+    shin_top = _unit(thigh - (thigh @ shin) * shin)  # the shin's front (up when the thigh is vertical)
+    u = min(form.ankle_on_shin / SHIN_ARC, 1.0)
+    a = u * math.pi / 2
+    p = knee - 0.07 * (1.0 - u) * l1 * thigh + 0.09 * (math.cos(a) * front + math.sin(a) * shin_top)
+    return p + max(form.ankle_on_shin - SHIN_ARC, 0.0) * l2 * shin
 
 
 def _hold_thigh(body: Body, pose: Pose, support: str, hands_off: float) -> Pose:
