@@ -132,6 +132,104 @@ def _format_timings(stages) -> str:
     return "\n".join(["time per frame:", *rows, f"  {'total':<16}{total:7.2f} ms  ({fps:.1f} fps)"])
 
 
+def practice_options(f):
+    """The options `live` and `routine` share."""
+    options = [
+        click.option("--camera", default=0, show_default=True, help="Camera index."),
+        click.option("--source", type=click.Path(dir_okay=False),
+                     help="Play this video as if it were the camera (in real time)."),
+        click.option("--every-frame", is_flag=True,
+                     help="With --source: judge every frame as fast as possible instead of "
+                          "in real time (for scripts)."),
+        click.option("--mirror/--no-mirror", default=True, show_default=True,
+                     help="Show the picture like a mirror (cues still name your own sides)."),
+        click.option("--window/--no-window", default=True, show_default=True,
+                     help="Show the live window (--no-window: for scripts and recording)."),
+        click.option("--record", type=click.Path(dir_okay=False),
+                     help="Save the annotated session as a video (.mp4 or .avi)."),
+        click.option("--report", type=click.Path(dir_okay=False),
+                     help="Write the summary (JSON) here [default: a new file in "
+                          "~/.local/share/posecheck/sessions]."),
+        click.option("--countdown", default=5.0, show_default=True, type=click.FloatRange(0, 60),
+                     help="Seconds to get ready before a hold counts."),
+        click.option("--hold", type=click.FloatRange(1, 3600),
+                     help="Hold target in seconds [default: each pose's, 30 s]."),
+        click.option("--sound/--no-sound", default=True, show_default=True,
+                     help="Beep when a hold starts and when its target is reached."),
+        click.option("--model", type=click.Path(dir_okay=False),
+                     help="A pose-landmarker .task model (default: the bundled full model)."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _setup(camera, source, every_frame, mirror, window, record, report, countdown, hold, sound,
+           model):
+    from .practice import Setup
+
+    if every_frame and not source:
+        raise UserError("--every-frame needs --source FILE")
+    return Setup(camera, source, every_frame, mirror, window, record, report, countdown, hold,
+                 sound, model)
+
+
+def _finish_practice(summary: dict, report: str) -> None:
+    from .live import format_summary
+
+    click.echo(format_summary(summary))
+    click.echo(f"Summary saved: {report}")
+    if summary["status"] == "interrupted":
+        sys.exit(EXIT_INTERRUPTED)
+    if summary["status"] == "camera lost":
+        raise click.ClickException("the camera stopped sending pictures: check its cable, "
+                                   "then start again (the summary above is saved)")
+
+
+@main.command()
+@click.option("--pose", "pose_name", default="auto", show_default=True,
+              help=f"Pose to practise: {', '.join(builtin_names())}, auto (recognise it), or "
+                   "a pose file (.toml).")
+@click.option("--side", type=click.Choice(["left", "right"]),
+              help="Working side of Pigeon or Figure Four (default: detected; key s switches).")
+@practice_options
+def live(pose_name, side, **kwargs):
+    """Practise in front of a camera with live feedback.
+
+    Keys: q or Esc quit, space pause, s switch side, r reset the timer.
+
+    
+    Examples:
+      posecheck live --pose malasana
+      posecheck live --pose pigeon --side right --record session.mp4
+      posecheck live --pose malasana --source clip.mp4 --no-window
+    """
+    from .practice import run_live
+
+    summary, report = run_live(pose_name, side, _setup(**kwargs))
+    _finish_practice(summary, report)
+
+
+@main.command()
+@practice_options
+def routine(**kwargs):
+    """The four-step hip-mobility routine, guided: Happy Baby, Pigeon right and left,
+    Figure Four right and left, Malasana. Each step counts down, then moves on by itself
+    when its hold is done.
+
+    Keys: n skip to the next step, q or Esc quit, space pause, r reset the timer.
+
+    
+    Examples:
+      posecheck routine
+      posecheck routine --hold 20 --record routine.mp4
+    """
+    from .practice import run_routine
+
+    summary, report = run_routine(_setup(**kwargs))
+    _finish_practice(summary, report)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--labels", "labels_path", type=click.Path(dir_okay=False),

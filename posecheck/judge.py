@@ -78,7 +78,8 @@ class Judge:
     """Judges one pose (or recognises one of several with `auto`) frame by frame."""
 
     def __init__(self, poses: list[PoseSpec], side: str | None = None, settle_s: float = 0.5,
-                 debounce_s: float = 0.5, grace_s: float = 1.0, cue_hold_s: float = 1.0):
+                 debounce_s: float = 0.5, grace_s: float = 1.0, cue_hold_s: float = 1.0,
+                 cue_onset_s: float = 0.3):
         self.poses = sorted(poses, key=lambda p: -p.priority)
         self.auto = len(poses) > 1
         self.current: PoseSpec | None = None if self.auto else poses[0]
@@ -89,9 +90,11 @@ class Judge:
         self.timer_settings = (debounce_s, grace_s)
         self.timers: dict[tuple[str, str | None], HoldTimer] = {}
         self.previous: dict[str, str] = {}
-        self.cue_hold_s = cue_hold_s
+        self.cue_hold_s, self.cue_onset_s = cue_hold_s, cue_onset_s
         self._cue: Cue | None = None
         self._cue_t = 0.0
+        self._wanted: Cue | None = None  # the cue this frame asks for, since _wanted_t
+        self._wanted_t = 0.0
         self._candidate: tuple[PoseSpec, float] | None = None
 
     # -- recognition -----------------------------------------------------------------------
@@ -167,6 +170,18 @@ class Judge:
             self.timers[key] = HoldTimer(*self.timer_settings)
         return self.timers[key]
 
+    def reset_timers(self) -> None:
+        """Start every hold afresh (the user asked, or a get-ready countdown just ended)."""
+        self.timers.clear()
+
+    def set_side(self, side: str) -> None:
+        """Judge the asymmetric pose on this side from now on (the user switched sides)."""
+        if self.current is not None and self.current.asymmetric and self.sides.side != side:
+            if self.sides.side is not None:
+                self.timer().break_hold()
+            self.previous = {}
+        self.sides = SideTracker(fixed=side)
+
     def _tick(self, correct: bool, t: float, seen: bool = True) -> TimerSnapshot | None:
         if self.current is None:
             return None
@@ -240,8 +255,14 @@ class Judge:
             "Hold still", "setup")
 
     def _stable_cue(self, cue: Cue, t: float) -> Cue:
-        """Keep a shown cue for at least `cue_hold_s`, so the words do not flicker."""
-        if self._cue is None or cue == self._cue or t - self._cue_t >= self.cue_hold_s:
-            if cue != self._cue:
-                self._cue, self._cue_t = cue, t
+        """Keep a shown cue for at least `cue_hold_s`, so the words do not flicker, and show
+        a new one only once it has been wanted for `cue_onset_s` (a blip of a frame or two
+        never reaches the screen, where it would stay for a second)."""
+        if cue != self._wanted:
+            self._wanted, self._wanted_t = cue, t
+        if self._cue is None:
+            self._cue, self._cue_t = cue, t
+        elif (cue != self._cue and t - self._wanted_t >= self.cue_onset_s
+              and t - self._cue_t >= self.cue_hold_s):
+            self._cue, self._cue_t = cue, t
         return self._cue

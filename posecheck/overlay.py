@@ -54,7 +54,7 @@ CUE_STYLE = {
 }
 
 TIMER_COLOUR = {"holding": GREEN, "settling": AMBER, "grace": AMBER, "idle": DIM}
-TIMER_WORD = {"settling": "starting", "grace": "paused"}
+TIMER_WORD = {"settling": "starting", "grace": "not counting"}
 
 # --- the body -----------------------------------------------------------------------------
 
@@ -92,7 +92,7 @@ MINOR_JOINT = 0.7
 #: The head ring's radius, in torso lengths (at least the ear span allows).
 HEAD_RADIUS = 0.16
 
-_RING = ((-1, -1), (0, -1), (1, -1), (-1, 0), (1, 0), (-1, 1), (0, 1), (1, 1))
+_CORNERS = ((-1, -1), (1, -1), (-1, 1), (1, 1))
 
 #: Hershey fonts are ASCII only.
 _REPLACE = {"\u2014": "-", "\u2013": "-", "\u2212": "-", "\u00b0": " deg", "\u2018": "'",
@@ -148,9 +148,9 @@ def _put(frame, text: str, org: tuple[int, int], font: int, scale: float, colour
          thick: int, outline=DARK) -> None:
     """Text with a dark outline (or none) so it reads on any background."""
     x, y = int(org[0]), int(org[1])
-    if outline is not None:  # the same glyphs shifted around: thickness changes the advance
-        d = max(1, round(scale * 1.6))
-        for dx, dy in _RING:
+    if outline is not None:  # the same glyphs shifted to four corners (a wider stroke would
+        d = max(1, round(scale * 1.6))  # change the advance and misplace the letters)
+        for dx, dy in _CORNERS:
             cv2.putText(frame, text, (x + dx * d, y + dy * d), font, scale, outline, thick,
                         cv2.LINE_AA)
     cv2.putText(frame, text, (x, y), font, scale, colour, thick, cv2.LINE_AA)
@@ -478,11 +478,12 @@ def _draw_timer(frame, result: FrameResult, u: float) -> None:
 
 # --- panel: no person -----------------------------------------------------------------------
 
-def _draw_centred_message(frame, text: str, u: float) -> None:
-    """A large message in a dark box in the middle of the frame."""
+def draw_centred_message(frame, text: str, u: float, big: bool = False) -> None:
+    """A large message in a dark box in the middle of the frame (`big`: twice as large)."""
     h, w = frame.shape[:2]
     pad = _px(u, "pad")
-    lines, scale, thick = fit_text(ascii_text(text), DUPLEX, _font(u, "cue_font") * 1.1, True,
+    size = _font(u, "cue_font") * (2.2 if big else 1.1)
+    lines, scale, thick = fit_text(ascii_text(text), DUPLEX, size, True,
                                    w - 8 * pad, CUE_MAX_LINES, SIZE["min_font"])
     _, th, base = _text_size("Ag", DUPLEX, scale, thick)
     step = th + base + pad
@@ -501,7 +502,7 @@ def draw_panel(frame: np.ndarray, result: FrameResult) -> np.ndarray:
     u = unit(frame)
     top = _draw_header(frame, result, u)
     if not result.person:
-        _draw_centred_message(frame, result.cue.text, u)
+        draw_centred_message(frame, result.cue.text, u)
     else:
         top = _draw_cue(frame, result.cue.text, result.cue.kind, top, u)
         _draw_check_list(frame, result, top, u)

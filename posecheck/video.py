@@ -28,6 +28,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
@@ -59,33 +60,43 @@ class StderrTrap:
     C and C++ libraries (FFmpeg, OpenCV, MediaPipe's core) write their diagnostics straight to
     file descriptor 2, which Python's `sys.stderr` cannot intercept. Use `with trap:` around
     such calls (as often as needed: the same file collects everything), then `text()` or
-    `last_line()` to show what was said when something really failed. Not thread-safe: the
-    redirection is process-wide while active.
+    `last_line()` to show what was said when something really failed. The redirection is
+    process-wide: traps active at the same time (threads: capture and detection) share it,
+    the first one's file collecting what is said, and fd 2 comes back when the last leaves.
     """
+
+    _lock = threading.Lock()
+    _active = 0
+    _saved_fd: int | None = None
 
     def __init__(self) -> None:
         self._file = None
-        self._saved_fd: int | None = None
 
     def __enter__(self) -> "StderrTrap":
         if self._file is None:
             self._file = tempfile.TemporaryFile()
-        _flush_stderr()
-        try:
-            self._saved_fd = os.dup(2)
-        except OSError:  # no file descriptor 2 at all: nothing to trap
-            self._saved_fd = None
-            return self
-        os.dup2(self._file.fileno(), 2)
+        cls = StderrTrap
+        with cls._lock:
+            if cls._active == 0:
+                _flush_stderr()
+                try:
+                    cls._saved_fd = os.dup(2)
+                except OSError:  # no file descriptor 2 at all: nothing to trap
+                    cls._saved_fd = None
+                if cls._saved_fd is not None:
+                    os.dup2(self._file.fileno(), 2)
+            cls._active += 1
         return self
 
     def __exit__(self, exc_type: type | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        if self._saved_fd is None:
-            return
-        _flush_stderr()
-        os.dup2(self._saved_fd, 2)
-        os.close(self._saved_fd)
-        self._saved_fd = None
+        cls = StderrTrap
+        with cls._lock:
+            cls._active -= 1
+            if cls._active == 0 and cls._saved_fd is not None:
+                _flush_stderr()
+                os.dup2(cls._saved_fd, 2)
+                os.close(cls._saved_fd)
+                cls._saved_fd = None
 
     def text(self) -> str:
         """Everything written to file descriptor 2 while trapped, so far."""

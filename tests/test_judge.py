@@ -230,3 +230,20 @@ def test_each_side_has_its_own_hold():
     assert right.total_s == pytest.approx(first.total_s, abs=FRAME)
     assert right.longest_s == pytest.approx(first.longest_s, abs=FRAME)
     assert right.state == "idle"  # broken when the side changed
+
+
+def test_a_fault_blip_never_reaches_the_screen():
+    """One wrong frame in a good hold: the cue stays 'Good form' (a red cue would otherwise
+    stay up for a second while every check is green again)."""
+    feed = malasana_judge()
+    feed(body("malasana_side"), 3.0)
+    out = feed(body("malasana_side_folded"), FRAME) + feed(body("malasana_side"), 1.0)
+    assert all(r.cue.text == GOOD for r in out)
+
+
+def test_a_lasting_fault_shows_its_cue_within_half_a_second():
+    feed = malasana_judge()
+    feed(body("malasana_side"), 3.0)
+    out = feed(body("malasana_side_folded"), 1.0)
+    first = next(i for i, r in enumerate(out) if r.cue.text == SPINE)
+    assert 0.25 <= first / FPS <= 0.5

@@ -236,7 +236,7 @@ def test_title_has_side_and_phase(pose):
 
 @pytest.mark.parametrize("state, current, words", [
     ("holding", 12.34, "Hold 12.3 s / 30 s"),
-    ("grace", 5.0, "(paused)"),
+    ("grace", 5.0, "(not counting)"),
     ("settling", 0.0, "(starting)"),
     ("holding", 30.0, "(done)"),
 ])

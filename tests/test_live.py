@@ -1,0 +1,301 @@
+"""`posecheck live` and `posecheck routine` as a person meets them, driven by bundled clips
+played as a camera (--source, --no-window): the hold credited, the cues shown, the routine
+moving on, the keys, and every way a session can end keeping its summary."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from posecheck import capture
+from posecheck.capture import Grabber
+from posecheck.cli import main
+from posecheck.detector import Detector
+from posecheck.judge import Judge
+from posecheck.live import Options, Session, live_plan, routine_plan
+from posecheck.poses import load_pose
+from posecheck.routine import ROUTINE, Step
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+SPINE = "Lift your chest and lengthen your spine"
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def live(tmp_path, clip: str, *extra) -> tuple[object, dict]:
+    report = tmp_path / "summary.json"
+    result = invoke("live", "--pose", "malasana", "--source", SAMPLES / clip, "--no-window",
+                    "--every-frame", "--countdown", 1, "--no-sound", "--report", report, *extra)
+    return result, json.loads(report.read_text()) if report.exists() else {}
+
+
+def test_live_on_a_correct_clip_credits_the_hold_and_records(tmp_path):
+    out = tmp_path / "out.mp4"
+    result, summary = live(tmp_path, "malasana-side-correct.mp4", "--record", out)
+    assert result.exit_code == 0, result.output
+    assert "Live session: done" in result.output and "Summary saved" in result.output
+    step = summary["steps"][0]
+    assert summary["status"] == "done" and step["pose"] == "malasana"
+    # the clip holds correct form for about 7.8 s, from 1.95 s (countdown: 1 s)
+    assert 7.0 <= step["held_s"] <= 8.8
+    assert SPINE not in summary["cues_s"]
+    video = cv2.VideoCapture(str(out))
+    frames = int(video.get(cv2.CAP_PROP_FRAME_COUNT))
+    ok, picture = video.read()
+    assert ok and picture.shape[0] == 720  # drawn large enough to read across a room
+    assert frames == pytest.approx(11.8 * 15, abs=3)  # 15 fps in real time
+
+
+def test_live_on_a_folded_spine_shows_the_cue_and_stops_the_credit(tmp_path):
+    result, summary = live(tmp_path, "malasana-side-spine-folded.mp4")
+    assert result.exit_code == 0, result.output
+    step = summary["steps"][0]
+    assert summary["cues_s"].get(SPINE, 0) >= 2.0  # the fault lasts 3 s
+    assert step["faults_s"]["spine-upright"] >= 2.0
+    assert step["held_s"] <= 5.8  # 4.8 s of correct form around the fault
+    assert "spine-upright" in result.output
+
+
+def test_live_in_real_time_keeps_up_with_a_10_fps_clip(tmp_path):
+    report = tmp_path / "r.json"
+    result = invoke("live", "--pose", "malasana", "--source", SAMPLES / "malasana-front-correct.mp4",
+                    "--no-window", "--countdown", 0, "--no-sound", "--report", report)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(report.read_text())
+    assert summary["dropped_frames"] <= 3 and summary["frames"] >= 115
+    assert summary["steps"][0]["held_s"] >= 7.0
+
+
+@pytest.fixture(scope="module")
+def routine_video(tmp_path_factory) -> Path:
+    """The six steps' correct clips one after another, as one video."""
+    path = tmp_path_factory.mktemp("routine") / "routine.mp4"
+    clips = ["happy-baby-side-correct", "pigeon-right-side-correct", "pigeon-left-side-correct",
+             "figure-four-right-side-correct", "figure-four-left-side-correct",
+             "malasana-side-correct"]
+    writer = None
+    for name in clips:
+        video = cv2.VideoCapture(str(SAMPLES / f"{name}.mp4"))
+        while True:
+            ok, frame = video.read()
+            if not ok:
+                break
+            if writer is None:
+                writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 10.0,
+                                         (frame.shape[1], frame.shape[0]))
+            writer.write(frame)
+    writer.release()
+    return path
+
+
+def test_routine_moves_through_every_step_as_holds_complete(tmp_path, routine_video):
+    report = tmp_path / "routine.json"
+    result = invoke("routine", "--source", routine_video, "--no-window", "--every-frame",
+                    "--countdown", 1, "--hold", 3, "--no-sound", "--report", report)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(report.read_text())
+    assert summary["status"] == "done"
+    assert [(s["pose"], s["side"]) for s in summary["steps"]] == \
+        [(s.pose, s.side) for s in ROUTINE]
+    assert all(s["outcome"] == "completed" and s["held_s"] >= 3.0 for s in summary["steps"])
+    assert "Routine session: done" in result.output
+    assert "Figure Four (left)" in result.output
+
+
+def test_routine_that_ends_early_keeps_what_was_done(tmp_path):
+    report = tmp_path / "routine.json"
+    result = invoke("routine", "--source", SAMPLES / "happy-baby-side-correct.mp4",
+                    "--no-window", "--every-frame", "--countdown", 1, "--hold", 3,
+                    "--no-sound", "--report", report)
+    assert result.exit_code == 0, result.output
+    steps = json.loads(report.read_text())["steps"]
+    assert steps[0]["outcome"] == "completed"
+    assert steps[1]["outcome"] == "stopped"  # Pigeon right was under way when the clip ended
+    assert all(s["outcome"] == "not reached" for s in steps[2:])
+
+
+# --- keys, and every way a session ends --------------------------------------------------------
+
+class Keys:
+    """A window that presses scripted keys at given frames and remembers what it showed."""
+
+    def __init__(self, presses: dict[int, str]):
+        self.presses, self.shown = presses, 0
+
+    def show(self, picture):
+        self.shown += 1
+        return self.presses.get(self.shown)
+
+    def close(self):
+        pass
+
+
+def session(clip: str, presses: dict[int, str], steps=None, tmp_path=None, hold_s=None):
+    reader = capture.FileReader(SAMPLES / clip, realtime=False)
+    grabber = Grabber(reader, keep_all=True).start()
+    detector = Detector()
+    if steps is None:
+        pose = load_pose("malasana")
+        plan = live_plan(Step("malasana"), 0.0)
+        judges, advance = (lambda step: Judge([pose])), False
+    else:
+        poses = {s.pose: replace(load_pose(s.pose), hold_s=hold_s) for s in steps}
+        plan = routine_plan(steps, poses, 0.0)
+        judges, advance = (lambda step: Judge([poses[step.pose]], side=step.side)), True
+    report = str(tmp_path / "s.json") if tmp_path else None
+    s = Session(grabber, detector.detect, plan, judges, Keys(presses),
+                Options(countdown_s=0.0, advance=advance, report_path=report, hold_s=hold_s))
+    try:
+        return s, s.run()
+    finally:
+        grabber.stop()
+        detector.close()
+
+
+def test_q_stops_the_session_and_keeps_its_summary(tmp_path):
+    s, summary = session("malasana-side-correct.mp4", {60: "quit"}, tmp_path=tmp_path)
+    assert summary["status"] == "stopped" and summary["frames"] == 60
+    assert json.loads((tmp_path / "s.json").read_text())["status"] == "stopped"
+    assert 3.0 <= summary["steps"][0]["held_s"] <= 4.2  # 1.95 s to 5.9 s
+
+
+def test_space_pauses_the_judging(tmp_path):
+    s, summary = session("malasana-side-correct.mp4", {30: "pause", 80: "pause"})
+    # frames 31-80 were shown paused: 50 of the 118 frames were never judged
+    assert summary["frames"] == 118 - 50
+    assert summary["steps"][0]["held_s"] <= 8.6 - 4.5
+
+
+def test_r_resets_the_hold(tmp_path):
+    s, summary = session("malasana-side-correct.mp4", {80: "reset"})
+    # the hold starts again from frame 80 (8.0 s): about 2 s more to the end of the pose
+    assert summary["steps"][0]["held_s"] <= 3.0
+
+
+def test_n_skips_a_routine_step(tmp_path):
+    steps = [Step("happy-baby"), Step("malasana")]
+    s, summary = session("malasana-side-correct.mp4", {5: "next"}, steps=steps, hold_s=3)
+    assert [r["outcome"] for r in summary["steps"]] == ["skipped", "completed"]
+
+
+def test_s_switches_the_side_of_an_asymmetric_pose():
+    steps = [Step("pigeon", "right")]
+    pose = load_pose("pigeon")
+    reader = capture.FileReader(SAMPLES / "pigeon-right-side-correct.mp4", realtime=False)
+    grabber = Grabber(reader, keep_all=True).start()
+    with Detector() as detector:
+        plan = live_plan(steps[0], 0.0)
+        judge = Judge([pose], side="right")
+        s = Session(grabber, detector.detect, plan, lambda step: judge, Keys({40: "side"}),
+                    Options(countdown_s=0.0, advance=False))
+        try:
+            s.run()
+        finally:
+            grabber.stop()
+    assert judge.sides.fixed == "left"
+
+
+def test_ctrl_c_keeps_the_summary(tmp_path):
+    class Interrupt(Keys):
+        def show(self, picture):
+            self.shown += 1
+            if self.shown == 50:
+                raise KeyboardInterrupt
+    reader = capture.FileReader(SAMPLES / "malasana-side-correct.mp4", realtime=False)
+    grabber = Grabber(reader, keep_all=True).start()
+    with Detector() as detector:
+        s = Session(grabber, detector.detect, live_plan(Step("malasana"), 0.0),
+                    lambda step: Judge([load_pose("malasana")]), Interrupt({}),
+                    Options(countdown_s=0.0, advance=False, report_path=str(tmp_path / "s.json")))
+        try:
+            summary = s.run()
+        finally:
+            grabber.stop()
+    assert summary["status"] == "interrupted"
+    saved = json.loads((tmp_path / "s.json").read_text())
+    assert saved["status"] == "interrupted" and saved["frames"] == 50
+
+
+class Dying:
+    """A camera that gives `frames` pictures of a clip, then nothing."""
+
+    def __init__(self, frames: int):
+        self.left = frames
+        self.reader = capture.FileReader(SAMPLES / "malasana-side-correct.mp4", realtime=False)
+
+    def read(self):
+        if self.left <= 0:
+            return None
+        self.left -= 1
+        frame, _ = self.reader.read()
+        return frame, None
+
+    def close(self):
+        self.reader.close()
+
+
+def test_a_lost_camera_ends_the_session_with_a_message_and_keeps_the_summary(tmp_path,
+                                                                             monkeypatch):
+    monkeypatch.setattr(capture, "LOST_AFTER_S", 0.3)
+    shown = Keys({})
+    grabber = Grabber(Dying(40)).start()
+    with Detector() as detector:
+        s = Session(grabber, detector.detect, live_plan(Step("malasana"), 0.0),
+                    lambda step: Judge([load_pose("malasana")]), shown,
+                    Options(countdown_s=0.0, advance=False, report_path=str(tmp_path / "s.json")))
+        try:
+            summary = s.run()
+        finally:
+            grabber.stop()
+    assert summary["status"] == "camera lost"
+    assert shown.shown > summary["frames"]  # the camera-lost picture was shown
+    assert json.loads((tmp_path / "s.json").read_text())["status"] == "camera lost"
+
+
+# --- bad input: one line, non-zero exit ----------------------------------------------------------
+
+def one_line_error(result, code=2) -> str:
+    assert result.exit_code == code, result.output
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    return lines[0]
+
+
+def test_no_camera_at_that_index(tmp_path):
+    line = one_line_error(invoke("live", "--camera", 7, "--no-window", "--report",
+                                 tmp_path / "r.json"))
+    assert "no camera at index 7" in line and "--camera 8" in line and "--source" in line
+
+
+def test_no_display_for_the_window(tmp_path, monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    line = one_line_error(invoke("live", "--source", SAMPLES / "malasana-side-correct.mp4",
+                                 "--report", tmp_path / "r.json"))
+    assert "no display" in line and "--no-window" in line
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--pose", "yoga"], "unknown pose"),
+    (["--source", "missing.mp4"], "no such file"),
+    (["--every-frame"], "--every-frame needs --source"),
+    (["--record", "/nonexistent/out.mp4", "--source", "x.mp4"], "cannot write"),
+])
+def test_bad_options_are_one_line(tmp_path, args, words):
+    line = one_line_error(invoke("live", "--no-window", "--report", tmp_path / "r.json", *args))
+    assert words in line
+
+
+def test_a_photo_is_not_a_source(tmp_path):
+    photo = tmp_path / "p.png"
+    cv2.imwrite(str(photo), np.zeros((40, 40, 3), np.uint8))
+    line = one_line_error(invoke("live", "--source", photo, "--no-window"))
+    assert "still image" in line and "posecheck analyze" in line

@@ -1,0 +1,162 @@
+"""The parts of live practice on their own: the plan of steps, the newest-frame grabber,
+the beeps and the live picture."""
+
+from __future__ import annotations
+
+import time
+import wave
+
+import numpy as np
+import pytest
+
+from posecheck import sound
+from posecheck.capture import Grabber
+from posecheck.judge import Judge
+from posecheck.poses import load_pose
+from posecheck.routine import DONE, GET_READY, HOLD, Plan, Step
+from posecheck.screen import DISPLAY_HEIGHT, Extras, compose, mirror_x
+from posecheck.timer import TimerSnapshot
+
+from bodies import body
+
+
+def snap(current: float, total: float | None = None) -> TimerSnapshot:
+    return TimerSnapshot("holding", total if total is not None else current, current, current)
+
+
+# --- the plan ------------------------------------------------------------------------------------
+
+def test_a_step_counts_down_then_holds_then_moves_on():
+    plan = Plan([(Step("happy-baby"), 10.0), (Step("pigeon", "right"), 10.0)], countdown_s=3.0)
+    assert plan.phase == GET_READY and plan.countdown_left(0.0) == 3.0
+    assert not plan.update(1.0, None) and plan.countdown_left(2.0) == pytest.approx(1.0)
+    plan.update(3.0, None)
+    assert plan.phase == HOLD and plan.results[0].started_t == 3.0
+    assert not plan.update(8.0, snap(5.0))
+    assert plan.update(13.0, snap(10.0))  # completed: an unbroken hold of the target
+    assert plan.index == 1 and plan.phase == GET_READY
+    assert plan.results[0].outcome == "completed" and plan.results[0].held_s == 10.0
+
+
+def test_the_hold_must_be_unbroken():
+    plan = Plan([(Step("malasana"), 10.0)], countdown_s=0.0)
+    plan.update(0.0, None)
+    assert not plan.update(20.0, snap(current=4.0, total=12.0))
+    assert plan.results[0].held_s == 12.0 and plan.phase == HOLD
+
+
+def test_skip_and_stop():
+    plan = Plan([(Step("a"), 5.0), (Step("b"), 5.0), (Step("c"), 5.0)], countdown_s=0.0)
+    plan.skip(1.0)
+    plan.update(1.0, None)
+    plan.stop(2.0)
+    assert [r.outcome for r in plan.results] == ["skipped", "stopped", "not reached"]
+    assert plan.phase == DONE and plan.finished and plan.current is None
+
+
+def test_an_empty_plan_is_refused():
+    with pytest.raises(ValueError):
+        Plan([], 5.0)
+
+
+# --- the grabber ---------------------------------------------------------------------------------
+
+class Fast:
+    """A source of numbered frames delivered every 2 ms."""
+
+    def __init__(self, n: int):
+        self.n, self.i = n, 0
+
+    def read(self):
+        if self.i >= self.n:
+            raise EOFError
+        self.i += 1
+        time.sleep(0.002)
+        return np.full((2, 2, 3), self.i % 256, np.uint8), None
+
+    def close(self):
+        pass
+
+
+def test_a_slow_consumer_gets_the_newest_frame_and_the_rest_are_dropped():
+    grabber = Grabber(Fast(200)).start()
+    seen = []
+    while (frame := grabber.next_frame(timeout=1.0)) is not None:
+        seen.append(frame.seq)
+        time.sleep(0.02)  # ten times slower than the source
+    grabber.stop()
+    assert seen == sorted(seen) and len(seen) < 60
+    assert grabber.dropped == 200 - len(seen)
+    assert grabber.finished
+
+
+def test_keep_all_hands_over_every_frame():
+    grabber = Grabber(Fast(50), keep_all=True).start()
+    seen = []
+    while (frame := grabber.next_frame(timeout=1.0)) is not None:
+        seen.append(frame.seq)
+        time.sleep(0.005)
+    grabber.stop()
+    assert seen == list(range(1, 51)) and grabber.dropped == 0
+
+
+def test_a_failing_reader_ends_the_capture_without_hanging():
+    class Broken(Fast):
+        def read(self):
+            raise OSError("unplugged")
+    grabber = Grabber(Broken(1)).start()
+    assert grabber.next_frame(timeout=2.0) is None
+    grabber.stop()
+    assert grabber.finished and isinstance(grabber.error, OSError)
+
+
+# --- sound ---------------------------------------------------------------------------------------
+
+def test_the_beep_is_a_real_wav(tmp_path):
+    path = tmp_path / "done.wav"
+    sound.tone_wav(path, sound.TONES["done"])
+    with wave.open(str(path)) as w:
+        assert w.getframerate() == sound.RATE and w.getnchannels() == 1
+        assert w.getnframes() / w.getframerate() == pytest.approx(0.37, abs=0.01)
+
+
+def test_without_a_player_beeps_are_silently_skipped(monkeypatch):
+    monkeypatch.setattr(sound.shutil, "which", lambda name: None)
+    beeper = sound.Beeper()
+    assert not beeper.available
+    beeper.beep("start")  # nothing happens, nothing raised
+    beeper.close()
+
+
+# --- the live picture ----------------------------------------------------------------------------
+
+@pytest.fixture
+def judged():
+    judge = Judge([load_pose("malasana")])
+    lm = body("malasana_front")
+    result = None
+    for i in range(30):
+        result = judge.update(lm, i / 30)
+    return lm, result
+
+
+def frame_for(lm) -> np.ndarray:
+    return np.full((lm.height, lm.width, 3), 90, np.uint8)
+
+
+def test_the_picture_is_enlarged_and_mirrored(judged):
+    lm, result = judged
+    picture = compose(frame_for(lm), lm, result, Extras(fps=29.6))
+    assert picture.shape[0] == DISPLAY_HEIGHT
+    assert mirror_x(lm).xyz[0, 0] == pytest.approx(lm.width - lm.xyz[0, 0])
+    plain = compose(frame_for(lm), lm, result, Extras(fps=29.6), mirror=False)
+    assert not np.array_equal(picture, plain)
+
+
+def test_the_countdown_hides_the_timer_and_fills_the_middle(judged):
+    lm, result = judged
+    counting = compose(frame_for(lm), None, result, Extras(countdown_s=3.2))
+    holding = compose(frame_for(lm), None, result, Extras())
+    h, w = counting.shape[:2]
+    middle = (slice(h // 3, 2 * h // 3), slice(w // 3, 2 * w // 3))
+    assert counting[middle].std() > 3 * holding[middle].std() + 1  # "Get ready: 4" drawn there
