@@ -36,6 +36,7 @@ from .timer import HOLDING
 from .video import VideoWriter
 
 REPORT_EVERY_S = 2.0
+FAREWELL_S = 10.0  # how long the ending stays in the window without a key
 RECORD_FPS = 15.0
 FPS_SMOOTHING = 0.1
 
@@ -151,7 +152,25 @@ class Session:
             detector.shutdown(wait=True, cancel_futures=True)
             self.plan.stop(self._last_t or 0.0)
             self._write_report()
+        self._farewell()
         return self.summary()
+
+    def _farewell(self) -> None:
+        """In a window, the ending stays on screen until q (or FAREWELL_S): the last
+        picture would otherwise vanish the moment a routine completes."""
+        if not getattr(self.display, "interactive", False) or self._last_picture is None:
+            return
+        if self.status not in ("done", "camera lost"):
+            return
+        words = {"done": "Routine complete: well done" if self.plan.results[-1].outcome
+                 == "completed" and self.options.advance else "Session over",
+                 "camera lost": "Camera lost: your session is saved"}[self.status]
+        picture = compose_message(self._last_picture, f"{words}. Press q to close.")
+        until = self.clock() + FAREWELL_S
+        while self.clock() < until:
+            if self.display.show(picture) is not None:
+                break
+            time.sleep(0.03)
 
     def _no_frame(self) -> None:
         if self.grabber.finished:
@@ -232,8 +251,8 @@ class Session:
 
     def _extras(self, t: float) -> Extras:
         plan = self.plan
-        if plan.finished:
-            return Extras(self.fps, message="Routine complete: well done")
+        if plan.finished:  # the ending's words come with the farewell
+            return Extras(self.fps)
         step = plan.current.step
         text = ""
         if self.options.mode == "routine":

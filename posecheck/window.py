@@ -19,6 +19,8 @@ KEYS = {ord("q"): "quit", 27: "quit", ord(" "): "pause", ord("s"): "side", ord("
 class NoWindow:
     """Shows nothing and is never closed: for scripts, tests and recording only."""
 
+    interactive = False
+
     def show(self, picture: np.ndarray) -> str | None:
         return None
 
@@ -29,6 +31,8 @@ class NoWindow:
 class Window:
     """An OpenCV window. `show` returns the action of a key pressed since the last call
     ('quit' also when the window was closed), or None."""
+
+    interactive = True
 
     def __init__(self) -> None:
         if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
