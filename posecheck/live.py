@@ -324,6 +324,8 @@ class Session:
                 "target_s": r.target_s if math.isfinite(r.target_s) else self.options.hold_s,
             "held_s": round(r.held_s, 2), "longest_s": round(r.longest_s, 2),
                 "outcome": outcome,
+                "started_s": None if r.started_t is None else round(r.started_t, 1),
+                "ended_s": None if r.ended_t is None else round(r.ended_t, 1),
                 "faults_s": {k: round(v, 2) for k, v in sorted(r.faults_s.items())},
             })
         return {

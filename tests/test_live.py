@@ -106,6 +106,8 @@ def test_routine_moves_through_every_step_as_holds_complete(tmp_path, routine_vi
     assert [(s["pose"], s["side"]) for s in summary["steps"]] == \
         [(s.pose, s.side) for s in ROUTINE]
     assert all(s["outcome"] == "completed" and s["held_s"] >= 3.0 for s in summary["steps"])
+    times = [t for s in summary["steps"] for t in (s["started_s"], s["ended_s"])]
+    assert times == sorted(times)  # one after another, each hold after its countdown
     assert "Routine session: done" in result.output
     assert "Figure Four (left)" in result.output
 
@@ -203,6 +205,19 @@ def test_s_switches_the_side_of_an_asymmetric_pose():
     assert judge.sides.fixed == "left"
 
 
+def malasana_session(grabber: Grabber, display, report: Path) -> dict:
+    """Live Malasana from `grabber` (started here) on `display`, summary written to `report`."""
+    grabber.start()
+    with Detector() as detector:
+        s = Session(grabber, detector.detect, live_plan(Step("malasana"), 0.0),
+                    lambda step: Judge([load_pose("malasana")]), display,
+                    Options(countdown_s=0.0, advance=False, report_path=str(report)))
+        try:
+            return s.run()
+        finally:
+            grabber.stop()
+
+
 def test_ctrl_c_keeps_the_summary(tmp_path):
     class Interrupt(Keys):
         def show(self, picture):
@@ -210,15 +225,7 @@ def test_ctrl_c_keeps_the_summary(tmp_path):
             if self.shown == 50:
                 raise KeyboardInterrupt
     reader = capture.FileReader(SAMPLES / "malasana-side-correct.mp4", realtime=False)
-    grabber = Grabber(reader, keep_all=True).start()
-    with Detector() as detector:
-        s = Session(grabber, detector.detect, live_plan(Step("malasana"), 0.0),
-                    lambda step: Judge([load_pose("malasana")]), Interrupt({}),
-                    Options(countdown_s=0.0, advance=False, report_path=str(tmp_path / "s.json")))
-        try:
-            summary = s.run()
-        finally:
-            grabber.stop()
+    summary = malasana_session(Grabber(reader, keep_all=True), Interrupt({}), tmp_path / "s.json")
     assert summary["status"] == "interrupted"
     saved = json.loads((tmp_path / "s.json").read_text())
     assert saved["status"] == "interrupted" and saved["frames"] == 50
@@ -246,15 +253,7 @@ def test_a_lost_camera_ends_the_session_with_a_message_and_keeps_the_summary(tmp
                                                                              monkeypatch):
     monkeypatch.setattr(capture, "LOST_AFTER_S", 0.3)
     shown = Keys({})
-    grabber = Grabber(Dying(40)).start()
-    with Detector() as detector:
-        s = Session(grabber, detector.detect, live_plan(Step("malasana"), 0.0),
-                    lambda step: Judge([load_pose("malasana")]), shown,
-                    Options(countdown_s=0.0, advance=False, report_path=str(tmp_path / "s.json")))
-        try:
-            summary = s.run()
-        finally:
-            grabber.stop()
+    summary = malasana_session(Grabber(Dying(40)), shown, tmp_path / "s.json")
     assert summary["status"] == "camera lost"
     assert shown.shown > summary["frames"]  # the camera-lost picture was shown
     assert json.loads((tmp_path / "s.json").read_text())["status"] == "camera lost"
