@@ -48,7 +48,7 @@ def camera_hint(result: FrameResult) -> str:
     pose = result.pose
     if pose is None or not result.person or not pose.best_views or result.view in pose.best_views:
         return ""
-    return f"Move the camera {PLACEMENT[pose.best_views[0]]}"
+    return f"Put the camera {PLACEMENT[pose.best_views[0]]}"
 
 
 def compose(image: np.ndarray, lm: Landmarks | None, result: FrameResult, extras: Extras,
