@@ -184,6 +184,8 @@ def _finish_practice(summary: dict, report: str) -> None:
     if summary["status"] == "camera lost":
         raise click.ClickException("the camera stopped sending pictures: check its cable, "
                                    "then start again (the summary above is saved)")
+    if summary.get("warnings"):
+        raise click.ClickException(f"{summary['warnings'][0]} (the summary above is saved)")
 
 
 @main.command()

@@ -80,7 +80,10 @@ class Recorder:
                 writer.close()
 
     def close(self) -> None:
-        self._queue.put(None)
+        try:  # a writer that failed has stopped reading: do not wait on a full queue
+            self._queue.put(None, timeout=10.0 if self._thread.is_alive() else 0.0)
+        except queue.Full:
+            pass
         self._thread.join(timeout=10.0)
 
 
@@ -114,6 +117,7 @@ class Session:
         self._judge = self.make_judge(plan.current.step)
         self._smoother = LandmarkSmoother()
         self._paused = False
+        self._paused_picture: np.ndarray | None = None
         self._last_wall: float | None = None
         self._last_t: float | None = None
         self._written = clock()
@@ -181,7 +185,10 @@ class Session:
     def _frame(self, image: np.ndarray, t: float, lm) -> None:
         self._tick_fps()
         if self._paused:
-            self._show(self._last_picture if self._last_picture is not None else image, t)
+            if self._paused_picture is None:
+                base = self._last_picture if self._last_picture is not None else image
+                self._paused_picture = compose_message(base, "Paused: press space to go on")
+            self._show(self._paused_picture, t)
             return
         self._last_t = t
         if lm is not None:
@@ -258,8 +265,7 @@ class Session:
         if self.options.mode == "routine":
             side = f", {step.side} side" if step.side else ""
             text = f"Step {plan.index + 1} of {len(plan.results)}: {_title(step.pose)}{side}"
-        message = "Paused: press space to go on" if self._paused else ""
-        return Extras(self.fps, plan.countdown_left(t), text, message)
+        return Extras(self.fps, plan.countdown_left(t), text)
 
     def _show(self, picture: np.ndarray, t: float) -> None:
         self._handle(self.display.show(picture), t)
@@ -283,7 +289,7 @@ class Session:
         if action == "quit":
             self.status = "stopped"
         elif action == "pause":
-            self._paused = not self._paused
+            self._paused, self._paused_picture = not self._paused, None
         elif action == "reset":
             self._judge.reset_timers()
         elif action == "next" and self.options.advance:

@@ -107,6 +107,8 @@ def _run(mode: str, plan, judge, setup: Setup, advance: bool, hold_s) -> tuple[d
                 if recorder is not None:
                     recorder.close()
                 beeper.close()
+            if recorder is not None and recorder.error is not None:  # e.g. the disk filled
+                summary["warnings"] = [f"the recording stopped: {recorder.error}"]
     finally:
         reader.close()
         if display is not None:

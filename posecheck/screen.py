@@ -1,8 +1,8 @@
 """The live picture: the camera frame (mirrored like a mirror, and enlarged so the words
 read from across a room) with the skeleton, the cue, the check list and the hold timer
 (`overlay`), plus what only live practice has: the get-ready countdown, the routine's
-step, where to move the camera, the frame rate, and a centred message when paused or when
-the camera is lost. Drawing only; nothing here decides anything."""
+step, where to move the camera and the frame rate. Drawing only; nothing here decides
+anything."""
 
 from __future__ import annotations
 
@@ -28,7 +28,6 @@ class Extras:
     fps: float | None = None
     countdown_s: float = 0.0  # > 0: the get-ready countdown is on
     step: str = ""  # "Step 2 of 6: Pigeon, right side"
-    message: str = ""  # centred: paused, camera lost, done
 
 
 def mirror_x(lm: Landmarks) -> Landmarks:
@@ -69,8 +68,6 @@ def compose(image: np.ndarray, lm: Landmarks | None, result: FrameResult, extras
     _draw_corner(out, extras, camera_hint(result), u)
     if extras.countdown_s > 0:
         draw_centred_message(out, f"Get ready: {int(np.ceil(extras.countdown_s))}", u, big=True)
-    elif extras.message:
-        draw_centred_message(out, extras.message, u)
     return out
 
 

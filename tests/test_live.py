@@ -127,20 +127,24 @@ def test_routine_that_ends_early_keeps_what_was_done(tmp_path):
 # --- keys, and every way a session ends --------------------------------------------------------
 
 class Keys:
-    """A window that presses scripted keys at given frames and remembers what it showed."""
+    """A window that presses scripted keys at given frames and keeps the pictures it showed
+    at the frames asked for."""
 
-    def __init__(self, presses: dict[int, str]):
-        self.presses, self.shown = presses, 0
+    def __init__(self, presses: dict[int, str], keep: tuple[int, ...] = ()):
+        self.presses, self.keep, self.shown, self.kept = presses, keep, 0, {}
 
     def show(self, picture):
         self.shown += 1
+        if self.shown in self.keep:
+            self.kept[self.shown] = picture
         return self.presses.get(self.shown)
 
     def close(self):
         pass
 
 
-def session(clip: str, presses: dict[int, str], steps=None, tmp_path=None, hold_s=None):
+def session(clip: str, presses: dict[int, str], steps=None, tmp_path=None, hold_s=None,
+            keys: Keys | None = None):
     reader = capture.FileReader(SAMPLES / clip, realtime=False)
     grabber = Grabber(reader, keep_all=True).start()
     detector = Detector()
@@ -153,7 +157,7 @@ def session(clip: str, presses: dict[int, str], steps=None, tmp_path=None, hold_
         plan = routine_plan(steps, poses, 0.0)
         judges, advance = (lambda step: Judge([poses[step.pose]], side=step.side)), True
     report = str(tmp_path / "s.json") if tmp_path else None
-    s = Session(grabber, detector.detect, plan, judges, Keys(presses),
+    s = Session(grabber, detector.detect, plan, judges, keys or Keys(presses),
                 Options(countdown_s=0.0, advance=advance, report_path=report, hold_s=hold_s))
     try:
         return s, s.run()
@@ -170,10 +174,16 @@ def test_q_stops_the_session_and_keeps_its_summary(tmp_path):
 
 
 def test_space_pauses_the_judging(tmp_path):
-    s, summary = session("malasana-side-correct.mp4", {30: "pause", 80: "pause"})
+    keys = Keys({30: "pause", 80: "pause"}, keep=(30, 31, 32))
+    s, summary = session("malasana-side-correct.mp4", {}, keys=keys)
     # frames 31-80 were shown paused: 50 of the 118 frames were never judged
     assert summary["frames"] == 118 - 50
     assert summary["steps"][0]["held_s"] <= 8.6 - 4.5
+    last, paused = keys.kept[30], keys.kept[31]
+    assert np.array_equal(paused, keys.kept[32])  # a still picture while paused
+    h, w = last.shape[:2]
+    middle = (slice(h // 3, 2 * h // 3), slice(w // 6, 5 * w // 6))
+    assert np.abs(paused[middle].astype(int) - last[middle]).mean() > 10  # the "Paused" box
 
 
 def test_r_resets_the_hold(tmp_path):
@@ -298,3 +308,21 @@ def test_a_photo_is_not_a_source(tmp_path):
     cv2.imwrite(str(photo), np.zeros((40, 40, 3), np.uint8))
     line = one_line_error(invoke("live", "--source", photo, "--no-window"))
     assert "still image" in line and "posecheck analyze" in line
+
+
+def test_a_recording_that_fails_is_said_after_the_summary(tmp_path, monkeypatch):
+    """A full disk mid-session: the session goes on, its summary is printed and saved, and
+    the failure is said in one line with exit code 1."""
+    from posecheck import live as live_module
+
+    class FullDisk(live_module.VideoWriter):
+        def write(self, frame):
+            raise OSError(28, "No space left on device")
+    monkeypatch.setattr(live_module, "VideoWriter", FullDisk)
+    result, summary = live(tmp_path, "malasana-side-correct.mp4", "--record", tmp_path / "o.mp4")
+    assert result.exit_code == 1
+    assert "Live session: done" in result.output
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: the recording stopped: [Errno 28] No space left on device "
+        "(the summary above is saved)")
+    assert summary["steps"][0]["held_s"] >= 7.0
