@@ -46,8 +46,9 @@ class Group(click.Group):
 def main() -> None:
     """Live form feedback for a hip-mobility stretching routine.
 
-    Judges Happy Baby, Pigeon, Figure Four and Malasana from a video or photo, check by
-    check, and counts hold time only while the form is correct.
+    Judges Happy Baby, Pigeon, Figure Four and Malasana live from a webcam (live, routine),
+    or from a video or photo (analyze), check by check, and counts hold time only while the
+    form is correct.
     """
 
 
