@@ -43,6 +43,11 @@ def _mirror_name(name: str) -> str:
 #: For each landmark index, the index of its left/right twin (itself for the nose).
 MIRROR: tuple[int, ...] = tuple(INDEX[_mirror_name(n)] for n in NAMES)
 
+LEG_PARTS = ("knee", "ankle", "heel", "foot_index")
+#: MIRROR for the legs only: the order that swaps the two legs' names.
+LEGS_SWAPPED: tuple[int, ...] = tuple(INDEX[_mirror_name(n)] if n.endswith(LEG_PARTS) else i
+                                      for i, n in enumerate(NAMES))
+
 
 def other_side(side: str) -> str:
     """'left' -> 'right' and back."""
@@ -89,12 +94,17 @@ class Landmarks:
         mx, my = margin * self.width, margin * self.height
         return -mx <= x <= self.width + mx and -my <= y <= self.height + my
 
+    def renamed(self, order: tuple[int, ...]) -> "Landmarks":
+        """The same points under other names: landmark i takes the point (and visibility)
+        of landmark order[i] (MIRROR: left and right swapped; LEGS_SWAPPED: the legs only)."""
+        order = list(order)
+        world = None if self.world is None else self.world[order]
+        return replace(self, xyz=self.xyz[order], visibility=self.visibility[order], world=world)
+
     def mirrored(self) -> "Landmarks":
         """The same body seen in a mirror: x flipped and left/right names swapped."""
-        xyz = self.xyz[list(MIRROR)].copy()
-        xyz[:, 0] = self.width - xyz[:, 0]
-        world = None
-        if self.world is not None:
-            world = self.world[list(MIRROR)].copy()
-            world[:, 0] = -world[:, 0]
-        return replace(self, xyz=xyz, visibility=self.visibility[list(MIRROR)].copy(), world=world)
+        out = self.renamed(MIRROR)
+        out.xyz[:, 0] = self.width - out.xyz[:, 0]
+        if out.world is not None:
+            out.world[:, 0] = -out.world[:, 0]
+        return out

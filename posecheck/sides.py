@@ -6,18 +6,16 @@ person's own (MediaPipe names landmarks after the person's anatomy, not the pict
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Callable
 
 import numpy as np
 
 from .features import measure
-from .landmarks import INDEX, Landmarks, other_side
+from .landmarks import INDEX, LEGS_SWAPPED, Landmarks
 
 MARGIN_DEG = 15.0  # the knees must differ by this much to name a side
 MARGIN_TORSO = 0.1
 MARGIN_ACROSS_M = 0.03  # the front shin must run this far across the body to name a side
-LEG = ("knee", "ankle", "heel", "foot_index")
 
 
 def more_bent_knee(lm: Landmarks) -> str | None:
@@ -76,12 +74,7 @@ def legs_by_bend(lm: Landmarks, working: str) -> Landmarks:
     bent = more_bent_knee(lm)
     if bent is None or bent == working:
         return lm
-    order = list(range(len(INDEX)))
-    for part in LEG:
-        a, b = INDEX[f"{working}_{part}"], INDEX[f"{other_side(working)}_{part}"]
-        order[a], order[b] = b, a
-    world = None if lm.world is None else lm.world[order]
-    return replace(lm, xyz=lm.xyz[order], visibility=lm.visibility[order], world=world)
+    return lm.renamed(LEGS_SWAPPED)
 
 
 LEG_ROLES: dict[str, Callable[[Landmarks, str], Landmarks]] = {

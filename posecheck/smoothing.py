@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .landmarks import INDEX, MIRROR, Landmarks
+from .landmarks import INDEX, LEG_PARTS, LEGS_SWAPPED, MIRROR, Landmarks
 
 
 def _alpha(cutoff: np.ndarray | float, dt: float) -> np.ndarray | float:
@@ -56,7 +56,7 @@ def _pairs(parts: tuple[str, ...]) -> tuple[list[int], list[int]]:
     return [INDEX[f"left_{p}"] for p in parts], [INDEX[f"right_{p}"] for p in parts]
 
 
-LEGS = _pairs(("knee", "ankle", "heel", "foot_index"))
+LEGS = _pairs(LEG_PARTS)
 UPPER = _pairs(("shoulder", "elbow", "wrist", "hip"))
 
 
@@ -79,13 +79,7 @@ def keep_names(lm: Landmarks, last_xyz: np.ndarray) -> Landmarks:
     now, before = lm.xyz[:, :2], last_xyz[:, :2]
     if not _fits_swapped(now, before, LEGS):
         return lm
-    if _fits_swapped(now, before, UPPER):
-        order = np.array(MIRROR)
-    else:
-        order = np.arange(len(lm.visibility))
-        order[LEGS[0]], order[LEGS[1]] = LEGS[1], LEGS[0]
-    world = None if lm.world is None else lm.world[order]
-    return replace(lm, xyz=lm.xyz[order], visibility=lm.visibility[order], world=world)
+    return lm.renamed(MIRROR if _fits_swapped(now, before, UPPER) else LEGS_SWAPPED)
 
 
 class LandmarkSmoother:

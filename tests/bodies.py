@@ -25,7 +25,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from posecheck.landmarks import INDEX, NAMES, Landmarks
+from posecheck.landmarks import INDEX, LEGS_SWAPPED, NAMES, Landmarks
 
 Point = tuple[float, float] | tuple[float, float, float]
 
@@ -386,12 +386,7 @@ def pigeon_right_upright() -> Landmarks:
 def pigeon_right_legs_swapped() -> Landmarks:
     """`pigeon_right_upright` with the legs' names swapped (knee, ankle, heel, toes), as the
     model does side-on now and then: the bent front leg is called the left one."""
-    lm = pigeon_right_upright()
-    order = list(range(len(NAMES)))
-    for part in ("knee", "ankle", "heel", "foot_index"):
-        a, b = NAMES.index(f"left_{part}"), NAMES.index(f"right_{part}")
-        order[a], order[b] = b, a
-    return Landmarks(lm.xyz[order], lm.visibility[order], lm.width, lm.height, lm.world[order])
+    return pigeon_right_upright().renamed(LEGS_SWAPPED)
 
 
 def pigeon_back_knee_bent() -> Landmarks:

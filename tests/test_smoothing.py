@@ -126,8 +126,7 @@ def test_a_body_named_the_other_way_round_is_renamed_whole():
     from posecheck.landmarks import MIRROR
 
     lm = body("happy_baby_feet_end")
-    flipped_names = replace(lm, xyz=lm.xyz[list(MIRROR)], world=lm.world[list(MIRROR)],
-                            visibility=lm.visibility[list(MIRROR)])
+    flipped_names = lm.renamed(MIRROR)
     smooth = LandmarkSmoother()
     for i in range(5):
         smooth(lm, i / FPS)
