@@ -130,7 +130,8 @@ def figures(items: list[dict]) -> dict:
     for name, group in (("originals", [i for i in images if not i["mirrored"]]),
                         ("mirrored", [i for i in images if i["mirrored"]]),
                         ("all_images", images),
-                        ("clips", [i for i in items if i["kind"] == "clip"])):
+                        ("clips", [i for i in items if i["kind"] == "clip"]),
+                        ("all_items", items)):
         ok = sum(i["pose_ok"] for i in group)
         out.setdefault("recognition", {})[name] = {"right": ok, "total": len(group),
                                                    "accuracy": _ratio(ok, len(group))}
@@ -139,7 +140,11 @@ def figures(items: list[dict]) -> dict:
                         ("all_images", images)):
         sided = [i for i in group if i["pose_ok"] and i["expected_pose"] in SIDED and i["expected_side"]]
         ok = sum(i["side"] == i["expected_side"] for i in sided)
-        out.setdefault("side", {})[name] = {"right": ok, "total": len(sided), "accuracy": _ratio(ok, len(sided))}
+        named = [i for i in sided if i["side"] is not None]
+        out.setdefault("side", {})[name] = {
+            "right": ok, "total": len(sided), "accuracy": _ratio(ok, len(sided)),
+            "named": len(named), "accuracy_when_named": _ratio(ok, len(named)),
+            "wrong": len(named) - ok}
     tally: Counter = Counter()
     per_check: dict[str, Counter] = {}
     for i in images:
@@ -259,9 +264,11 @@ def print_report(result: dict, stream=sys.stdout) -> None:
     for k, v in f["recognition"].items():
         if v["total"]:
             p(f"    {k:<11} {_fmt(v['right'], v['total'])}")
-    p("(b) side on recognised Pigeon / Figure Four with a labelled side")
+    p("(b) side on recognised Pigeon / Figure Four with a labelled side (not named: the working")
+    p("    leg hidden, so posecheck says it cannot tell the side)")
     for k, v in f["side"].items():
-        p(f"    {k:<11} {_fmt(v['right'], v['total'])}")
+        p(f"    {k:<11} {_fmt(v['right'], v['total'])}; named {v['named']}, right when named "
+          f"{_fmt(v['right'], v['named'])}, wrong {v['wrong']}")
     c = f["checks"]
     p("(c) check agreement with the clearly visible labelled checks")
     p(f"    agree {_fmt(c['agree'], c['labelled'])}; disagree {c['disagree']}, not judged "

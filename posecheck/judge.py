@@ -122,8 +122,12 @@ class Judge:
         return (lm, seen) if named is lm else (named, _Seen(named))
 
     def _recognised(self, pose: PoseSpec, lm: Landmarks, seen: "_Seen", side, widen: bool) -> bool:
+        """The pose's recognise conditions hold; for a sided pose whose side is not known,
+        they hold with one of the two legs working."""
+        if pose.asymmetric and side is None:
+            return any(self._recognised(pose, lm, seen, s, widen) for s in ("left", "right"))
         lm, seen = self._by_role(pose, lm, seen, side)
-        return ck.conditions_hold(pose.recognise, lm, seen(pose.visibility), side,
+        return ck.conditions_hold(pose.recognise, lm, seen(pose.recognise_seen_from), side,
                                   widen) == ck.PASS
 
     def _choose_pose(self, lm: Landmarks, seen: "_Seen", t: float) -> PoseSpec | None:

@@ -72,6 +72,13 @@ class PoseSpec:
     checks: tuple[Check, ...]
     path: str
     side_legs: str | None = None  # LEG_ROLES: rename the legs by their role each frame
+    #: landmarks count as seen for recognition from this visibility (the checks keep
+    #: `visibility`): a pose may be named while a limb is hidden, its checks staying unknown
+    recognise_visibility: float | None = None
+
+    @property
+    def recognise_seen_from(self) -> float:
+        return self.visibility if self.recognise_visibility is None else self.recognise_visibility
 
     @property
     def asymmetric(self) -> bool:
@@ -206,7 +213,7 @@ def parse_pose(text: str, path: str) -> PoseSpec:
         side_detect = s.choice("detect", tuple(sorted(DETECTORS)))
         side_legs = s.choice("legs", tuple(sorted(LEG_ROLES)), None)
     asym = side_detect is not None
-    rec = _Reader(path, "[recognise]", top.get("recognise", dict), ("conditions",))
+    rec = _Reader(path, "[recognise]", top.get("recognise", dict), ("conditions", "visibility"))
     phases = []
     for i, table in enumerate(top.get("phases", list, [])):
         p = _Reader(path, f"phase {i + 1}", table, ("name", "conditions"))
@@ -231,6 +238,7 @@ def parse_pose(text: str, path: str) -> PoseSpec:
         side_legs=side_legs,
         visibility=top.number("visibility", 0.5, 0, 1),
         recognise=_conditions(path, "[recognise]", rec.get("conditions", list), asym),
+        recognise_visibility=rec.number("visibility", None, 0, 1),
         phases=tuple(phases),
         checks=tuple(checks),
         path=path,

@@ -16,6 +16,7 @@ from .landmarks import INDEX, LEGS_SWAPPED, Landmarks
 MARGIN_DEG = 15.0  # the knees must differ by this much to name a side
 MARGIN_TORSO = 0.1
 MARGIN_ACROSS_M = 0.03  # the front shin must run this far across the body to name a side
+SEEN = 0.5  # the visibility from which a landmark that names a side counts as seen
 
 
 def more_bent_knee(lm: Landmarks) -> str | None:
@@ -56,8 +57,16 @@ def front_shin_side(lm: Landmarks) -> str | None:
 
 def front_shin_across(lm: Landmarks) -> str | None:
     """Pigeon: the side the front shin shows (`front_shin_side`), else the model's name for
-    the more bent leg."""
-    return front_shin_side(lm) or more_bent_knee(lm)
+    the more bent leg; None while that leg's knee or ankle is not seen (folded forward, the
+    front leg is under the chest and where the model puts it is a guess)."""
+    bent = more_bent_knee(lm)
+    if bent is None or not _seen(lm, f"{bent}_knee", f"{bent}_ankle"):
+        return None
+    return front_shin_side(lm) or bent
+
+
+def _seen(lm: Landmarks, *names: str) -> bool:
+    return all(lm.visibility[INDEX[n]] >= SEEN for n in names)
 
 
 DETECTORS: dict[str, Callable[[Landmarks], str | None]] = {

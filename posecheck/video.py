@@ -47,6 +47,9 @@ DEFAULT_FPS = 30.0
 MAX_FPS = 1000.0
 #: A gap between two frames' container timestamps longer than this is treated as broken.
 MAX_FRAME_GAP_S = 10.0
+#: A slow animated GIF (frames shown longer than this on average) is sampled at this rate, as
+#: a camera filming the screen would: each frame counts for as long as it is shown.
+GIF_SAMPLE_FPS = 10.0
 _UNSUPPORTED = "is it a video file? supported: mp4, mov, avi, mkv, webm, gif and common image formats"
 
 
@@ -157,7 +160,7 @@ class FrameSource:
     """Frames of one input, in order, each with its time in seconds from the start.
 
     Attributes: `path`, `is_image`, `fps` (the container's frame rate, DEFAULT_FPS when it gives
-    none or an absurd one), `frame_count` (the container's claim, None when unknown), `width`,
+    none or an absurd one; the sampling rate for a slow GIF), `frame_count` (the container's claim, None when unknown), `width`,
     `height` (of the decoded frames), `frames_read` (so far). Iterate once (like a file):
     yields `(frame_bgr, t_s)`, frame_bgr a (height, width, 3) uint8 array. Release with
     `close()` or a `with` block. Subclasses implement `_frames()`.
@@ -244,6 +247,12 @@ class VideoFileSource(FrameSource):
         height, width = first.shape[:2]
         super().__init__(path, _sane_fps(capture.get(cv2.CAP_PROP_FPS)),
                          _sane_count(capture.get(cv2.CAP_PROP_FRAME_COUNT)), width, height)
+        # a slow GIF is resampled: `fps` becomes the sampling rate; the last frame is shown
+        # for one of the GIF's mean frame delays
+        self._decoded_fps = self.fps
+        self._last_shown_s: float | None = None
+        if _is_gif(path) and self.fps < GIF_SAMPLE_FPS:
+            self._last_shown_s, self.fps = 1.0 / self.fps, GIF_SAMPLE_FPS
         self._capture: cv2.VideoCapture | None = capture
         self._first: np.ndarray | None = first
         self._first_ms = capture.get(cv2.CAP_PROP_POS_MSEC)
@@ -262,6 +271,13 @@ class VideoFileSource(FrameSource):
                 return
             yield frame, self._stamp(pos_ms)
 
+    def __iter__(self) -> Iterator[tuple[np.ndarray, float]]:
+        frames = super().__iter__()
+        if self._last_shown_s is None:
+            yield from frames
+        else:
+            yield from sample_shown(frames, self.fps, self._last_shown_s)
+
     def _stamp(self, pos_ms: float) -> float:
         """The frame's time in seconds under the rule in the class docstring."""
         prev = self._last_t
@@ -271,7 +287,7 @@ class VideoFileSource(FrameSource):
         elif math.isfinite(t_s) and prev < t_s <= prev + MAX_FRAME_GAP_S:
             t = t_s
         else:
-            t = prev + 1.0 / self.fps
+            t = prev + 1.0 / self._decoded_fps
         self._last_t = t
         return t
 
@@ -283,6 +299,27 @@ class VideoFileSource(FrameSource):
             self._capture = None
         self._first = None
         self._trap.close()
+
+
+def sample_shown(frames: Iterator[tuple[np.ndarray, float]], fps: float, last_shown_s: float
+                 ) -> Iterator[tuple[np.ndarray, float]]:
+    """Frames resampled at `fps` (times k / fps from the first frame's): each sample is the
+    frame on show at that moment, a frame being shown until the next one's time, the last for
+    `last_shown_s`. A frame shown for less than 1 / fps may fall between samples."""
+    step = 1.0 / fps
+    k = 0
+    shown: tuple[np.ndarray, float] | None = None
+    for frame, t in frames:
+        if shown is None:
+            k = math.ceil(t / step - 1e-9)
+        while shown is not None and k * step < t - 1e-9:
+            yield shown[0], k * step
+            k += 1
+        shown = (frame, t)
+    if shown is not None:
+        while k * step < shown[1] + last_shown_s - 1e-9:
+            yield shown[0], k * step
+            k += 1
 
 
 def _sane_fps(fps: float) -> float:
@@ -343,8 +380,11 @@ def _check_readable(p: Path) -> None:
 
 
 def _is_gif(p: Path) -> bool:
-    with open(p, "rb") as f:
-        return f.read(4) == b"GIF8"
+    try:
+        with open(p, "rb") as f:
+            return f.read(4) == b"GIF8"
+    except OSError:
+        return False
 
 
 def _open_video(p: Path) -> FrameSource:

@@ -231,6 +231,15 @@ def test_side_detectors_and_their_mirror_image(detector, name, side):
     assert detector(lm.mirrored()) == ({"left": "right", "right": "left"}.get(side))
 
 
+@pytest.mark.parametrize("hidden", [("right_knee",), ("right_ankle",), ("right_knee", "right_ankle")])
+def test_pigeon_side_is_not_named_while_the_front_leg_is_hidden(hidden):
+    """Folded forward, the front leg is under the chest: where the model puts it is a guess,
+    so no side is named from it (the tracked or given side stands)."""
+    lm = moved(body("pigeon_right_upright"), hidden=hidden)
+    assert sides.front_shin_across(lm) is None
+    assert sides.front_shin_across(lm.mirrored()) is None
+
+
 def test_mirror_swaps_the_mouth_corners_too():
     from posecheck.landmarks import INDEX, MIRROR
 

@@ -3,12 +3,14 @@ side, the cue a person sees and the hold time credited."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 import pytest
 
 from posecheck import poses
 from posecheck.judge import NO_PERSON_CUE, Judge
+from posecheck.landmarks import INDEX
 
 from bodies import body
 
@@ -205,6 +207,20 @@ def test_pigeon_with_the_leg_names_swapped_is_still_a_right_pigeon():
     assert (out[-1].pose.name, out[-1].side, out[-1].in_pose, out[-1].correct) == (
         "pigeon", "right", True, True)
     assert out[-1].results["back-leg-long"].value > 150  # the long leg, whatever its name
+
+
+def test_folded_pigeon_with_the_front_leg_hidden_is_named_but_not_judged():
+    """Folded forward, the model sees the front leg poorly (visibility 0.3): the pose is still
+    named, but no side and no verdict come from the guessed leg, and no hold is credited."""
+    lm = body("pigeon_right_upright")
+    vis = lm.visibility.copy()
+    for name in ("right_knee", "right_ankle", "right_heel", "right_foot_index"):
+        vis[INDEX[name]] = 0.3
+    out = Feed(Judge(load_all()))(replace(lm, visibility=vis), 1.5)
+    last = out[-1]
+    assert (last.pose.name, last.side, last.in_pose, last.correct) == ("pigeon", None, True, False)
+    assert last.results["front-knee-bent"].state == "unknown"
+    assert last.timer.total_s == 0
 
 
 def test_fault_cue_names_the_working_side():

@@ -33,24 +33,25 @@ def evaluation(tmp_path_factory):
 
 def test_pose_recognition_floor(realdata, evaluation):
     rec = evaluation["figures"]["recognition"]
-    # measured: originals 15/18, mirrored 14/18, all 29/36
-    assert rec["originals"]["accuracy"] >= 0.80, rec
-    assert rec["mirrored"]["accuracy"] >= 0.75, rec
-    assert rec["all_images"]["accuracy"] >= 0.78, rec
+    # measured: originals 16/18, mirrored 16/18, all 32/36
+    assert rec["originals"]["accuracy"] >= 0.85, rec
+    assert rec["mirrored"]["accuracy"] >= 0.85, rec
+    assert rec["all_images"]["accuracy"] >= 0.85, rec
 
 
 def test_side_floor(realdata, evaluation):
     side = evaluation["figures"]["side"]
-    # measured: 6/6 originals, 5/5 mirrored
-    assert side["all_images"]["total"] >= 10, side
-    assert side["all_images"]["accuracy"] >= 0.9, side
+    # measured: 14 recognised; 11 named, all right; 3 folded Pigeons with the front leg
+    # hidden left unnamed. A wrong side is never acceptable.
+    assert side["all_images"]["named"] >= 10, side
+    assert side["all_images"]["wrong"] == 0, side
 
 
 def test_check_agreement_floor(realdata, evaluation):
     checks = evaluation["figures"]["checks"]
-    # measured: 63/96 overall (25 on unrecognised items, 7 unknown), 63/64 when judged
+    # measured: 66/96 overall (16 on unrecognised items, 13 unknown), 66/67 when judged
     assert checks["agreement_when_judged"] >= 0.95, checks
-    assert checks["agreement"] >= 0.62, checks
+    assert checks["agreement"] >= 0.65, checks
 
 
 def test_no_flawed_item_judged_correct(realdata, evaluation):

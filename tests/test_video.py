@@ -12,6 +12,7 @@ import pytest
 
 from posecheck import video
 from posecheck.video import (
+    sample_shown,
     IMAGE_EXTS,
     FrameSource,
     ImageSource,
@@ -143,11 +144,34 @@ def test_real_clip_times_and_count(tmp_path):
 # ----------------------------------------------------------------------------- GIFs and images
 
 
-def test_gif_keeps_its_uneven_frame_delays():
+def test_slow_gif_is_sampled_at_10_fps_keeping_its_uneven_frame_delays():
+    """Frames shown 720, 680 and (last, the mean delay) 480 ms: each counts for as long as it
+    is on show, as for a person watching (not index / fps, and the last frame not dropped)."""
     with open_source(realdata("figure_four/near_miss/correrjuntos-web__hip-mobility-90-90.gif")) as source:
-        times = [t for _, t in source]
-        assert not source.is_image
-    assert times == pytest.approx([0.0, 0.72, 1.40], abs=1e-3)  # not index / fps (0, 0.48, 0.96)
+        samples = list(source)
+        assert not source.is_image and source.fps == 10.0 and source.frames_read == 3
+    times = [t for _, t in samples]
+    assert times == pytest.approx([k / 10 for k in range(19)])
+    runs = [1]
+    for (a, _), (b, _) in zip(samples, samples[1:]):
+        if a is b:
+            runs[-1] += 1
+        else:
+            runs.append(1)
+    assert runs == [8, 6, 5]
+
+
+@pytest.mark.parametrize("times, last_s, expected", [
+    ([0.0, 1.0], 1.0, [0] * 10 + [1] * 10),
+    ([0.0, 0.02, 0.05, 0.3], 0.3, [0, 2, 2, 3, 3, 3]),  # frame 1, shown 0.03 s, falls between
+    ([0.25, 0.5], 0.25, [0, 0, 1, 1, 1]),  # starts at the first sample time after the first frame
+    ([], 1.0, []),
+])
+def test_sample_shown(times, last_s, expected):
+    got = list(sample_shown(iter([(i, t) for i, t in enumerate(times)]), 10.0, last_s))
+    assert [i for i, _ in got] == expected
+    assert all(t == pytest.approx(k / 10 + (0.3 if times and times[0] > 0.2 else 0))
+               for k, (_, t) in enumerate(got))
 
 
 def test_gif_with_absurd_frame_count_reads_all_frames():
