@@ -1,8 +1,9 @@
 """Evaluate a pose's checks on one frame's landmarks: pass, fail or unknown, with the reason.
 
 Pure logic: landmarks in, results out. A check is *unknown* (never a guess) when a landmark
-it needs is not visible or outside the frame, or when the camera view does not let it be
-judged. Hysteresis: a check that passed keeps passing until its value leaves the bounds by
+it needs is not visible or outside the frame, when the camera view does not let it be
+judged, or when it sits at the end of a bone of implausible length (see `proportions`).
+Hysteresis: a check that passed keeps passing until its value leaves the bounds by
 more than the condition's tolerance, so verdicts do not flicker at a threshold.
 """
 
@@ -16,6 +17,7 @@ import numpy as np
 from .features import REGISTRY, measure
 from .landmarks import INDEX, NAMES, Landmarks, other_side
 from .poses import Check, Condition, PoseSpec
+from .proportions import POPULATION, Range, unseen
 from .views import PLACEMENT
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
@@ -28,17 +30,20 @@ class CheckResult:
     value: float | None  # the deciding measurement, when one was made
     missing: tuple[str, ...] = ()  # landmarks the camera could not see
     wrong_view: bool = False  # not judgeable from the current view
+    no_side: bool = False  # needs the working side, which is not known yet
 
     @property
     def judged(self) -> bool:
         return self.state != UNKNOWN
 
 
-def visible_set(lm: Landmarks, threshold: float) -> frozenset[str]:
-    """Names of the landmarks with visibility at least `threshold` and inside the frame."""
-    return frozenset(
-        n for i, n in enumerate(NAMES) if lm.visibility[i] >= threshold and lm.in_frame(n)
-    )
+def visible_set(lm: Landmarks, threshold: float,
+                ranges: dict[str, Range] = POPULATION) -> frozenset[str]:
+    """Names of the landmarks with visibility at least `threshold`, inside the frame, and not
+    at the far end of a bone of implausible length (`proportions`: a guess by the model)."""
+    guessed = unseen(lm, ranges)
+    return frozenset(n for i, n in enumerate(NAMES)
+                     if lm.visibility[i] >= threshold and lm.in_frame(n) and n not in guessed)
 
 
 def limbs_for(limb: str | None, side: str | None) -> tuple[str | None, ...] | None:
@@ -116,6 +121,8 @@ def evaluate_check(check: Check, lm: Landmarks, visible: frozenset[str], side: s
         return CheckResult(check.id, UNKNOWN, None, ())
     if "any" not in check.views and view not in check.views:
         return CheckResult(check.id, UNKNOWN, None, (), wrong_view=True)
+    if side is None and any(c.limb in ("working", "other") for c in check.conditions):
+        return CheckResult(check.id, UNKNOWN, None, (), no_side=True)
     outcomes = [evaluate_condition(c, lm, visible, side, widen=previous == PASS)
                 for c in check.conditions]
     o = _combine(outcomes, check.match)
@@ -187,4 +194,6 @@ def unknown_reason(check: Check, result: CheckResult) -> str:
     if result.missing:
         names = ", ".join(landmark_words(n) for n in result.missing[:2])
         return f"Can't see your {names}"
+    if result.no_side:
+        return "Can't tell which side you are working: let the camera see both legs"
     return f"Can't judge {check.id} yet"

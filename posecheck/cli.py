@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -23,17 +24,22 @@ class Group(click.Group):
     """Turns every error a user can cause into one line and a non-zero exit."""
 
     def invoke(self, ctx):
+        from .calibrate import CalibrationError
         from .detector import ModelError
         from .labels import LabelsError
+        from .profile import ProfileError
         from .video import InputError
 
         try:
             return super().invoke(ctx)
-        except (PoseFileError, InputError, ModelError, LabelsError) as exc:
+        except (PoseFileError, InputError, ModelError, LabelsError, ProfileError,
+                CalibrationError) as exc:
             raise UserError(str(exc)) from None
         except OSError as exc:
             name = f": {exc.filename}" if exc.filename else ""
             raise UserError(f"{exc.strerror or exc}{name}") from None
+        except click.BadParameter as exc:  # a bad option value: one line, no usage text
+            raise UserError(exc.format_message()) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:  # a bug: still one line, never a traceback
@@ -52,10 +58,51 @@ def main() -> None:
     """
 
 
+PROFILE_HELP = ("Personal profile to use: its threshold adjustments and proportions (see "
+                "posecheck calibrate) [default: the 'default' profile, when there is one].")
+
+
+def load_profile(name: str | None):
+    """The profile asked for (or the default one, if any), said on stderr when used."""
+    from .profile import load_profile as load
+
+    profile = load(name)
+    if profile is not None:
+        click.echo(f"Using profile '{profile.name}' ({profile.path})", err=True)
+    return profile
+
+
 def pose_names(name: str) -> list:
     if name == "auto":
         return load_all()
     return [load_pose(name)]
+
+
+def history_option(f):
+    """--history/--no-history, for the commands that record their runs."""
+    return click.option("--history/--no-history", "keep_history", default=True,
+                        help="Record this run in the history (see posecheck history); on by "
+                             "default.")(f)
+
+
+def _record_analysis(enabled: bool, ended: list[dict], started_at: str) -> None:
+    """Record the analysis that ended (done or interrupted; none after an error)."""
+    from .history import from_analysis, utc_now
+
+    for summary in ended:
+        _record_history(enabled, from_analysis(summary, started_at, utc_now()))
+
+
+def _record_history(enabled: bool, run) -> None:
+    """Add a run to the history; a failure is one warning line, never the run's end."""
+    from .history import HistoryError, save
+
+    if not enabled:
+        return
+    try:
+        save(run)
+    except HistoryError as exc:
+        click.echo(f"warning: this run was not added to the history: {exc}", err=True)
 
 
 @main.command()
@@ -70,12 +117,21 @@ def pose_names(name: str) -> list:
 @click.option("--report", type=click.Path(dir_okay=False), help="Write the JSON report here.")
 @click.option("--frames", type=click.Path(dir_okay=False),
               help="Write one CSV row per frame here.")
+@click.option("--html", type=click.Path(dir_okay=False),
+              help="Write a report page here (.html: one file with the summary, cues, "
+                   "timeline, plots and key frames).")
 @click.option("--model", type=click.Path(dir_okay=False),
               help="A pose-landmarker .task model (default: the bundled full model).")
+@click.option("--profile", "profile_name", help=PROFILE_HELP)
+@click.option("--fast", is_flag=True,
+              help="Judge about 10 frames per second and carry each result to the frames "
+                   "between (several times faster; hold times to about 0.1 s).")
 @click.option("--timings", is_flag=True, help="Print the time per frame of each stage.")
 @click.option("--progress/--no-progress", default=True, show_default=True,
               help="Show a progress bar.")
-def analyze(video, pose_name, side, out, report, frames, model, timings, progress):
+@history_option
+def analyze(video, pose_name, side, out, report, frames, html, model, profile_name, fast,
+            timings, progress, keep_history):
     """Analyse a recorded VIDEO (or a photo) of one of the poses.
 
     \b
@@ -84,18 +140,29 @@ def analyze(video, pose_name, side, out, report, frames, model, timings, progres
     """
     from .analysis import Outputs
     from .analysis import analyze as run_analysis
+    from .history import utc_now
     from .report import format_summary
 
+    from .proportions import POPULATION
+
     poses = pose_names(pose_name)
+    profile = load_profile(profile_name)
+    if profile is not None:
+        poses = profile.apply(poses)
     bar = _Progress(progress)
+    started, ended = utc_now(), []
     try:
-        result = run_analysis(video, poses, Outputs(out, report, frames), side=side,
-                              model=model, on_start=bar.start, on_frame=bar.step)
+        result = run_analysis(video, poses, Outputs(out, report, frames, html), side=side,
+                              model=model, on_start=bar.start, on_frame=bar.step, fast=fast,
+                              ranges=profile.ranges() if profile else POPULATION,
+                              on_end=ended.append)
     except KeyboardInterrupt:
         bar.finish()
+        _record_analysis(keep_history, ended, started)
         click.echo("Interrupted: the outputs keep the frames analysed so far.", err=True)
         sys.exit(EXIT_INTERRUPTED)
     bar.finish()
+    _record_analysis(keep_history, ended, started)
     click.echo(format_summary(result.summary))
     if timings:
         click.echo(_format_timings(result.stages))
@@ -111,13 +178,14 @@ class _Progress:
 
     def start(self, source) -> None:
         if self.enabled and not source.is_image:
+            self.source = source
             self.bar = click.progressbar(length=source.frame_count or 0, label="Analysing",
                                          file=sys.stderr, show_pos=True)
             self.bar.__enter__()
 
     def step(self, _result) -> None:
-        if self.bar is not None:
-            self.bar.update(1)
+        if self.bar is not None:  # frames read so far (--fast judges only some of them)
+            self.bar.update(self.source.frames_read - self.bar.pos)
 
     def finish(self) -> None:
         if self.bar is not None:
@@ -159,6 +227,7 @@ def practice_options(f):
                      help="Beep when a hold starts and when its target is reached."),
         click.option("--model", type=click.Path(dir_okay=False),
                      help="A pose-landmarker .task model (default: the bundled full model)."),
+        click.option("--profile", "profile_name", help=PROFILE_HELP),
     ]
     for option in reversed(options):
         f = option(f)
@@ -166,20 +235,22 @@ def practice_options(f):
 
 
 def _setup(camera, source, every_frame, mirror, window, record, report, countdown, hold, sound,
-           model):
+           model, profile_name):
     from .practice import Setup
 
     if every_frame and not source:
         raise UserError("--every-frame needs --source FILE")
     return Setup(camera, source, every_frame, mirror, window, record, report, countdown, hold,
-                 sound, model)
+                 sound, model, load_profile(profile_name))
 
 
-def _finish_practice(summary: dict, report: str) -> None:
+def _finish_practice(summary: dict, report: str, keep_history: bool) -> None:
+    from .history import from_practice, utc_now
     from .live import format_summary
 
     click.echo(format_summary(summary))
     click.echo(f"Summary saved: {report}")
+    _record_history(keep_history, from_practice(summary, utc_now()))
     if summary["status"] == "interrupted":
         sys.exit(EXIT_INTERRUPTED)
     if summary["status"] == "camera lost":
@@ -196,7 +267,8 @@ def _finish_practice(summary: dict, report: str) -> None:
 @click.option("--side", type=click.Choice(["left", "right"]),
               help="Working side of Pigeon or Figure Four (default: detected; key s switches).")
 @practice_options
-def live(pose_name, side, **kwargs):
+@history_option
+def live(pose_name, side, keep_history, **kwargs):
     """Practise in front of a camera with live feedback.
 
     Keys: q or Esc quit, space pause, s switch side, r reset the timer.
@@ -210,12 +282,13 @@ def live(pose_name, side, **kwargs):
     from .practice import run_live
 
     summary, report = run_live(pose_name, side, _setup(**kwargs))
-    _finish_practice(summary, report)
+    _finish_practice(summary, report, keep_history)
 
 
 @main.command()
 @practice_options
-def routine(**kwargs):
+@history_option
+def routine(keep_history, **kwargs):
     """The four-step hip-mobility routine, guided: Happy Baby, Pigeon right and left,
     Figure Four right and left, Malasana. Each step counts down, then moves on by itself
     when its hold is done.
@@ -230,7 +303,7 @@ def routine(**kwargs):
     from .practice import run_routine
 
     summary, report = run_routine(_setup(**kwargs))
-    _finish_practice(summary, report)
+    _finish_practice(summary, report, keep_history)
 
 
 @main.command()
@@ -250,6 +323,9 @@ def routine(**kwargs):
               help="Show a progress bar.")
 def score(paths, labels_path, pose_mode, jobs, json_path, model, progress):
     """Analyse clips (default: the bundled samples) and measure how right the feedback is.
+
+    Scores never use a personal profile: they measure the bundled poses against the
+    labelled truth.
 
     With labels (labels.json beside the clips) it prints, per check and overall, the
     precision, recall and F1 of fault detection, how often a check that cannot be judged
@@ -357,4 +433,179 @@ def poses_check(file: str) -> None:
     click.echo(f"{file}: OK ({spec.title}, {len(spec.checks)} checks)")
 
 
+@main.command()
+@click.argument("source", required=False, type=click.Path(dir_okay=False))
+@click.option("--camera", type=int, help="Calibrate from this camera instead of a file.")
+@click.option("--profile", "profile_name", default="default", show_default=True,
+              help="Profile to write (one per person on this machine).")
+@click.option("--seconds", default=5.0, show_default=True, type=click.FloatRange(0.5, 120),
+              help="Seconds of video or camera to measure.")
+@click.option("--model", type=click.Path(dir_okay=False),
+              help="A pose-landmarker .task model (default: the bundled full model).")
+def calibrate(source, camera, profile_name, seconds, model):
+    """Measure your proportions from a photo, a video or the camera, of you standing
+    facing the camera with your whole body in view, and save them in a profile.
 
+    The profile (~/.config/posecheck/profiles/NAME.toml) may also hold threshold
+    adjustments (see README); recalibrating keeps them. analyze, live and routine use the
+    'default' profile when there is one, or the one --profile names.
+
+    \b
+    Examples:
+      posecheck calibrate me-standing.jpg
+      posecheck calibrate --camera 0 --seconds 5 --profile sam
+    """
+    from .calibrate import detect_frames, measure_frames
+    from .profile import Profile, load_profile as load, profile_path, save_profile
+
+    if (source is None) == (camera is None):
+        raise UserError("give a photo or video to calibrate from, or --camera N")
+    path = profile_path(profile_name)
+    old = load(profile_name) if path.is_file() else None
+    frames, needed = detect_frames(source, camera, seconds, model)
+    name = source or f"camera {camera}"
+    sizes, count = measure_frames(frames, name, needed)
+    info = {"source": name, "frames": count, "date": f"{datetime.now():%Y-%m-%d %H:%M}"}
+    save_profile(Profile(profile_name, path, sizes, old.adjust if old else {}, info))
+    click.echo(f"Measured on {count} frame{'s' * (count != 1)} of {name} (torso lengths):")
+    click.echo("  " + ", ".join(f"{bone} {v:.2f}" for bone, v in sizes.items()))
+    click.echo(f"Saved profile '{profile_name}': {path}")
+
+
+@main.group()
+def profile() -> None:
+    """List and show personal profiles (made by posecheck calibrate)."""
+
+
+@profile.command("list")
+def profile_list() -> None:
+    """List the profiles on this machine."""
+    from .profile import profile_names, profiles_dir
+
+    names = profile_names()
+    if not names:
+        click.echo(f"No profiles in {profiles_dir()}: make one with posecheck calibrate")
+    for name in names:
+        click.echo(name)
+
+
+@profile.command("show")
+@click.argument("name", default="default")
+def profile_show(name: str) -> None:
+    """Show a profile's proportions and threshold adjustments.
+
+    \b
+    Example:
+      posecheck profile show sam
+    """
+    from .profile import load_profile as load
+
+    p = load(name)
+    click.echo(f"Profile '{p.name}': {p.path}")
+    if p.calibration:
+        click.echo("Calibrated: " + ", ".join(f"{k} {v}" for k, v in p.calibration.items()))
+    if p.proportions:
+        click.echo("Proportions (torso lengths): " + ", ".join(
+            f"{bone} {v:.2f}" for bone, v in p.proportions.items()))
+    for (pose, check, feature), (low, high) in p.adjust.items():
+        bounds = ", ".join(f"{k} {v:g}" for k, v in (("min", low), ("max", high))
+                           if v is not None)
+        click.echo(f"Adjusted: {pose}/{check} {feature}: {bounds}")
+
+
+@main.command()
+@click.option("--pose", "pose_name",
+              help="Show this pose's progress: correct-hold time per day, best hold and most "
+                   "frequent faults.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1),
+              help="Sessions to list, newest first.")
+@click.option("--plot", type=click.Path(dir_okay=False),
+              help="Also draw the correct-hold time per day of each pose (or of --pose) into "
+                   "this PNG.")
+@click.option("--export", "export_format", metavar="csv|json",
+              help="Print every session (with --pose: that pose's) as CSV, one row per pose, "
+                   "or JSON, instead of the list.")
+@click.option("--output", type=click.Path(dir_okay=False),
+              help="With --export: write to this file instead of the screen.")
+@click.option("--db", type=click.Path(dir_okay=False),
+              help="The history database [default: $POSECHECK_HISTORY, else "
+                   "~/.local/share/posecheck/history.sqlite3].")
+def history(pose_name, limit, plot, export_format, output, db):
+    """Your recorded sessions and your progress over time. Every live, routine and
+    analyze run is recorded (unless run with --no-history).
+
+    \b
+    Examples:
+      posecheck history
+      posecheck history --pose malasana --plot malasana.png
+      posecheck history --export csv --output sessions.csv
+    """
+    from .history import HistoryError, default_path, read
+
+    _check_history_options(plot, export_format, output)
+    listing = not (pose_name or plot or export_format)
+    try:
+        runs = read(db or default_path(), pose_name, limit if listing else None)
+    except HistoryError as exc:
+        raise UserError(str(exc)) from None
+    if export_format:
+        _export_history(runs, pose_name, export_format, output)
+    elif not runs:
+        click.echo(f"No sessions of {pose_name} in the history yet." if pose_name else
+                   "No sessions in the history yet: live, routine and analyze record theirs.")
+    else:
+        _show_history(runs, pose_name, limit, plot)
+
+
+def _check_history_options(plot, export_format, output) -> None:
+    from .video import check_writable
+
+    if export_format not in (None, "csv", "json"):
+        raise UserError(f"--export must be csv or json, not '{export_format}'")
+    if output and not export_format:
+        raise UserError("--output needs --export csv or json")
+    if plot and Path(plot).suffix.lower() != ".png":
+        raise UserError(f"--plot needs a .png file name, not {plot}")
+    for path in (plot, output):
+        if path:
+            check_writable(path)
+
+
+def _export_history(runs, pose_name, export_format, output) -> None:
+    from .progress import only_pose, to_csv, to_json
+
+    runs = only_pose(runs, pose_name) if pose_name else runs
+    text = to_csv(runs) if export_format == "csv" else to_json(runs)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"Exported {len(runs)} session{'s' * (len(runs) != 1)} to {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+def _show_history(runs, pose_name, limit, plot) -> None:
+    from .checks import fill_cue
+    from .progress import daily, format_progress, format_sessions, only_pose, top_faults
+
+    specs = {spec.name: spec for spec in load_all()}
+    if pose_name:
+        spec = specs.get(pose_name)
+        cues = {c.id: fill_cue(c.cue, None) for c in spec.checks} if spec else {}
+        click.echo(format_progress(spec.title if spec else pose_name, daily(runs, pose_name),
+                                   top_faults(runs, pose_name), cues))
+        runs = only_pose(runs, pose_name)
+    else:
+        click.echo(format_sessions(runs[:limit]))  # with --plot: all runs were read
+    if plot:
+        _plot_history(runs, plot, {name: spec.title for name, spec in specs.items()})
+
+
+def _plot_history(runs, plot, titles) -> None:
+    from .progress import pose_names
+    from .progress_plot import plot_progress
+
+    if not pose_names(runs):
+        click.echo("No pose was recognised in these sessions: nothing to plot.")
+        return
+    plot_progress(runs, plot, titles)
+    click.echo(f"Plot saved: {plot}")

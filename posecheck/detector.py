@@ -17,8 +17,12 @@ silent over whole clips).
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
 import importlib.resources
+import importlib.util
 import os
+import sys
 import weakref
 import zipfile
 from pathlib import Path
@@ -95,9 +99,42 @@ def _not_a_model(path: Path, error: BaseException, trapped: str) -> ModelError:
     return ModelError(f"{path} is not a pose-landmarker .task model: {_reason(error, trapped)}")
 
 
+#: Modules mediapipe's package imports that pose detection never uses: its drawing helpers,
+#: which import matplotlib.pyplot (about 1.5 s of a 2.5 s start-up). They are loaded lazily,
+#: on first use, if anything ever uses them.
+LAZY_MODULES = frozenset({"mediapipe.tasks.python.vision.drawing_utils",
+                          "mediapipe.tasks.python.vision.drawing_styles"})
+
+
+class _LazyFinder(importlib.abc.MetaPathFinder):
+    """Finds LAZY_MODULES as usual, with a loader that runs them only on first attribute use."""
+
+    def find_spec(self, name, path, target=None):
+        if name not in LAZY_MODULES:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None:
+            return None
+        spec.loader = importlib.util.LazyLoader(spec.loader)
+        return spec
+
+
+def import_mediapipe() -> None:
+    """Imports mediapipe with LAZY_MODULES left unloaded until something uses them."""
+    if "mediapipe" in sys.modules:
+        return
+    finder = _LazyFinder()
+    sys.meta_path.insert(0, finder)
+    try:
+        import mediapipe  # noqa: F401
+    finally:
+        sys.meta_path.remove(finder)
+
+
 def _create_landmarker(path: Path, mode: str, num_poses: int, detection: float,
                        presence: float, tracking: float, trap: StderrTrap) -> Any:
     """A mediapipe PoseLandmarker loaded from the .task file as it is, its chatter trapped."""
+    import_mediapipe()
     from mediapipe.tasks.python import BaseOptions, vision
 
     running_mode = vision.RunningMode.VIDEO if mode == "video" else vision.RunningMode.IMAGE
@@ -180,7 +217,8 @@ class Detector:
 
     mode "video" tracks between frames (faster, steadier; timestamps must increase), "image"
     treats every frame on its own. With num_poses > 1 the largest person (bounding box of the
-    landmarks) is returned and `last_count` says how many were found. Use as a context manager
+    landmarks) is returned and `last_count` says how many were found; `crowd` is (the most
+    people found in one frame, the frames with more than one) so far. Use as a context manager
     or call `close()`; a detector left open is closed when garbage-collected or at exit.
     """
 
@@ -195,6 +233,7 @@ class Detector:
         self.mode = mode
         self.num_poses = int(num_poses)
         self.last_count = 0
+        self.crowd = (0, 0)
         self._last_ms: int | None = None
         self._found_once = False
         check_model_file(self.model_path)
@@ -223,6 +262,8 @@ class Detector:
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
         result = self._run(image, t_s)
         self.last_count = len(result.pose_landmarks)
+        if self.last_count > 1:
+            self.crowd = (max(self.crowd[0], self.last_count), self.crowd[1] + 1)
         if not result.pose_landmarks:
             return None
         self._found_once = True

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from . import checks as ck
 from .landmarks import Landmarks
 from .poses import PoseSpec
+from .proportions import POPULATION, Range
 from .sides import DETECTORS, GEOMETRIC, LEG_ROLES, SideTracker
 from .timer import HoldTimer, TimerSnapshot
 from .views import PLACEMENT, ViewTracker, estimate_view
@@ -63,23 +64,25 @@ class Stickiness:
 
 class _Seen:
     """The landmarks seen in one frame at a pose's visibility threshold, worked out once per
-    threshold (auto mode asks for every pose's)."""
+    threshold (auto mode asks for every pose's); `ranges` are the plausible bone lengths."""
 
-    def __init__(self, lm: Landmarks) -> None:
-        self.lm, self._by_threshold = lm, {}
+    def __init__(self, lm: Landmarks, ranges: dict[str, Range]) -> None:
+        self.lm, self.ranges, self._by_threshold = lm, ranges, {}
 
     def __call__(self, threshold: float) -> frozenset[str]:
         if threshold not in self._by_threshold:
-            self._by_threshold[threshold] = ck.visible_set(self.lm, threshold)
+            self._by_threshold[threshold] = ck.visible_set(self.lm, threshold, self.ranges)
         return self._by_threshold[threshold]
 
 
 class Judge:
-    """Judges one pose (or recognises one of several with `auto`) frame by frame."""
+    """Judges one pose (or recognises one of several with `auto`) frame by frame. `ranges`:
+    the plausible bone lengths (a personal profile's, else the population's)."""
 
     def __init__(self, poses: list[PoseSpec], side: str | None = None, settle_s: float = 0.5,
                  debounce_s: float = 0.5, grace_s: float = 1.0, cue_hold_s: float = 1.0,
-                 cue_onset_s: float = 0.3):
+                 cue_onset_s: float = 0.3, ranges: dict[str, Range] = POPULATION):
+        self.ranges = ranges
         self.poses = sorted(poses, key=lambda p: -p.priority)
         self.auto = len(poses) > 1
         self.current: PoseSpec | None = None if self.auto else poses[0]
@@ -119,7 +122,7 @@ class Judge:
         if working is None:
             return lm, seen
         named = LEG_ROLES[pose.side_legs](lm, working)
-        return (lm, seen) if named is lm else (named, _Seen(named))
+        return (lm, seen) if named is lm else (named, _Seen(named, self.ranges))
 
     def _recognised(self, pose: PoseSpec, lm: Landmarks, seen: "_Seen", side, widen: bool) -> bool:
         """The pose's recognise conditions hold; for a sided pose whose side is not known,
@@ -200,7 +203,7 @@ class Judge:
             return FrameResult(t, False, self.current, False, self.sides.side, self.views.view,
                                None, {}, False, 0.0, snap, self._stable_cue(
                                    Cue(NO_PERSON_CUE, "setup"), t))
-        seen = _Seen(lm)
+        seen = _Seen(lm, self.ranges)
         pose = self._choose_pose(lm, seen, t)
         if pose is None:
             snap = None

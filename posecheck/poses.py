@@ -95,7 +95,7 @@ class _Reader:
         self.table = table
         unknown = sorted(set(table) - set(allowed))
         if unknown:
-            self.fail(f"unknown key '{unknown[0]}' (valid: {', '.join(allowed)})")
+            self.fail(f"unknown key '{_show(unknown[0])}' (valid: {', '.join(allowed)})")
 
     def fail(self, message: str):
         raise PoseFileError(f"{self.path}: {self.where}: {message}")
@@ -117,21 +117,32 @@ class _Reader:
     def number(self, key: str, default=..., low: float = -1e6, high: float = 1e6):
         value = self.get(key, (int, float), default)
         if value is not None and value is not default and not low <= value <= high:
-            self.fail(f"'{key}' = {value} is out of range ({low:g} to {high:g})")
+            self.fail(f"'{key}' = {_show(value)} is out of range ({low:g} to {high:g})")
         return None if value is None else float(value)
 
     def choice(self, key: str, choices: tuple[str, ...], default=...):
         value = self.get(key, str, default)
         if value is not None and value not in choices:
-            self.fail(f"'{key}' = '{value}' is not valid (valid: {', '.join(choices)})")
+            self.fail(f"'{key}' = '{_show(value)}' is not valid (valid: {', '.join(choices)})")
         return value
 
     def choices(self, key: str, choices: tuple[str, ...], default=...):
         values = self.get(key, list, default)
         for value in values:
             if value not in choices:
-                self.fail(f"'{key}' has '{value}', not valid (valid: {', '.join(choices)})")
+                self.fail(f"'{key}' has '{_show(value)}', not valid "
+                          f"(valid: {', '.join(choices)})")
         return tuple(values)
+
+
+def _show(value: object) -> str:
+    """A value as a message shows it: a huge number or a long text is cut short."""
+    text = str(value)
+    if len(text) <= 40:
+        return text
+    if isinstance(value, int):
+        return f"{text[:6]}...({len(text.lstrip('-'))} digits)"
+    return f"{text[:30]}...({len(text)} characters)"
 
 
 def _condition(path: str, where: str, table: object, asymmetric: bool) -> Condition:
@@ -165,7 +176,7 @@ def _conditions(path: str, where: str, value: object, asymmetric: bool) -> tuple
 def _check(path: str, index: int, table: object, asymmetric: bool) -> Check:
     where = f"check {index + 1}"
     if isinstance(table, dict) and isinstance(table.get("id"), str):
-        where = f"check '{table['id']}'"
+        where = f"check '{_show(table['id'])}'"
     r = _Reader(path, where, table,
                 ("id", "kind", "core", "views", "cue", "what", "match", "conditions",
                  "unsupported"))
@@ -203,6 +214,8 @@ def parse_pose(text: str, path: str) -> PoseSpec:
     except RecursionError:  # tomllib recurses once per nested array or inline table
         raise PoseFileError(f"{path}: not valid TOML: arrays or tables nested too deeply") \
             from None
+    except ValueError:  # int() refuses integers of over 4300 digits
+        raise PoseFileError(f"{path}: not valid TOML: a number has too many digits") from None
     top = _Reader(path, "top level", data, (
         "name", "title", "description", "camera", "best_views", "hold_s", "priority",
         "visibility", "side", "recognise", "phases", "checks"))
@@ -223,7 +236,7 @@ def parse_pose(text: str, path: str) -> PoseSpec:
     ids = [c.id for c in checks]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        top.fail(f"check id '{duplicates[0]}' is used twice")
+        top.fail(f"check id '{_show(duplicates[0])}' is used twice")
     if not any(c.core for c in checks):
         top.fail("at least one check must have core = true")
     return PoseSpec(

@@ -14,6 +14,8 @@ from .detector import Detector
 from .judge import Judge
 from .live import Options, Recorder, Session, live_plan, routine_plan
 from .poses import PoseSpec, load_all, load_pose
+from .profile import Profile
+from .proportions import POPULATION, Range
 from .routine import ROUTINE, Step
 from .sound import Beeper
 from .video import check_writable
@@ -33,6 +35,7 @@ class Setup:
     hold_s: float | None = None
     sound: bool = True
     model: str | None = None
+    profile: Profile | None = None  # threshold adjustments and proportions to judge with
 
 
 def sessions_dir() -> Path:
@@ -49,25 +52,27 @@ def default_report(mode: str) -> str:
 
 def run_live(pose_name: str, side: str | None, setup: Setup) -> tuple[dict, str]:
     """One pose (or any, with 'auto') until the user stops or the source ends."""
-    poses = _with_hold(load_all() if pose_name == "auto" else [load_pose(pose_name)], setup.hold_s)
+    poses = _personal(_with_hold(load_all() if pose_name == "auto" else [load_pose(pose_name)],
+                                 setup.hold_s), setup.profile)
     pose_name = poses[0].name if len(poses) == 1 else pose_name
     hold = poses[0].hold_s if len(poses) == 1 else setup.hold_s
     plan = live_plan(Step(pose_name, side), setup.countdown_s)
 
     def judge(step: Step) -> Judge:
-        return Judge(poses, side=step.side)
+        return Judge(poses, side=step.side, ranges=_ranges(setup.profile))
 
     return _run("live", plan, judge, setup, advance=False, hold_s=hold)
 
 
 def run_routine(setup: Setup, steps: tuple[Step, ...] = ROUTINE) -> tuple[dict, str]:
     """The routine's steps in order, each moving on when its hold is done."""
-    poses: dict[str, PoseSpec] = {p.name: p for p in _with_hold(
-        [load_pose(name) for name in dict.fromkeys(s.pose for s in steps)], setup.hold_s)}
+    poses: dict[str, PoseSpec] = {p.name: p for p in _personal(_with_hold(
+        [load_pose(name) for name in dict.fromkeys(s.pose for s in steps)], setup.hold_s),
+        setup.profile)}
     plan = routine_plan(list(steps), poses, setup.countdown_s)
 
     def judge(step: Step) -> Judge:
-        return Judge([poses[step.pose]], side=step.side)
+        return Judge([poses[step.pose]], side=step.side, ranges=_ranges(setup.profile))
 
     return _run("routine", plan, judge, setup, advance=True, hold_s=None)
 
@@ -75,6 +80,15 @@ def run_routine(setup: Setup, steps: tuple[Step, ...] = ROUTINE) -> tuple[dict, 
 def _with_hold(poses: list[PoseSpec], hold_s: float | None) -> list[PoseSpec]:
     """The poses with the user's hold target (--hold) instead of their files' own."""
     return [replace(p, hold_s=hold_s) for p in poses] if hold_s else poses
+
+
+def _personal(poses: list[PoseSpec], profile: Profile | None) -> list[PoseSpec]:
+    """The poses with the profile's threshold adjustments, if any."""
+    return profile.apply(poses) if profile else poses
+
+
+def _ranges(profile: Profile | None) -> dict[str, Range]:
+    return profile.ranges() if profile else POPULATION
 
 
 def _run(mode: str, plan, judge, setup: Setup, advance: bool, hold_s) -> tuple[dict, str]:

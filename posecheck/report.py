@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 from . import checks as ck
 from .judge import FrameResult
 from .poses import PoseSpec
+from .video import InputError
 
 
 class ReportBuilder:
@@ -40,6 +42,8 @@ class ReportBuilder:
         self.last: FrameResult | None = None
         self.status = "running"
         self.warnings: list[str] = []
+        #: (most people the detector found in one frame, frames with more than one)
+        self.crowd: tuple[int, int] = (0, 0)
         self._t: float | None = None
 
     def add(self, r: FrameResult) -> None:
@@ -135,10 +139,17 @@ class ReportBuilder:
             "person_found": self.person_frames > 0,
             "person_frames": self.person_frames,
             "message": self._message(pose),
-            "warnings": list(self.warnings),
+            "warnings": [*self.warnings, *self._crowd_note()],
             "poses_seen_s": {k: round(v, 3) for k, v in self.pose_s.items()},
             "sides_s": {k: round(v, 3) for k, v in self.side_s.items()},
         }
+
+    def _crowd_note(self) -> list[str]:
+        most, frames = self.crowd
+        if most < 2:
+            return []
+        return [f"{most} people in view in {frames} frame{'s' * (frames != 1)}: "
+                "judged the largest"]
 
     def _message(self, pose: PoseSpec | None) -> str:
         if self.frames and not self.person_frames:
@@ -171,17 +182,46 @@ def _round(value: float | None) -> float | None:
 
 
 def write_json(path: str | Path, data: dict) -> None:
-    """Write JSON atomically: a temporary file in the same folder, then a rename."""
+    """Write JSON atomically: a temporary file in the same folder, then a rename, so `path`
+    holds the old report or the new one, never half of one. NaN and infinities (not JSON)
+    are written as null. A value JSON cannot hold is a TypeError or ValueError, raised before
+    any file is touched; a disk that is full or gone is an InputError naming the path."""
     path = Path(path)
+    text = json.dumps(_finite(data), indent=2, allow_nan=False) + "\n"
+    if path.exists() and not path.is_file():  # /dev/stdout, a pipe: nothing to replace
+        try:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+        except OSError as exc:
+            raise _write_error(path, exc) from None
+        return
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2)
-            f.write("\n")
+            f.write(text)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _write_error(path, exc) from None
         raise
+
+
+def _finite(value):
+    """`value` with every NaN or infinite float inside it replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _write_error(path: str | Path, exc: OSError) -> InputError:
+    """The one-line message for a report that could not be written."""
+    why = exc.strerror or str(exc) or type(exc).__name__
+    return InputError(f"cannot write {path}: {why} (free some space or choose another path)")
 
 
 class FrameCsv:
@@ -194,10 +234,29 @@ class FrameCsv:
     def __init__(self, path: str | Path, poses: list[PoseSpec]):
         self.auto = len(poses) > 1
         self.columns = [self._column(p, c.id) for p in poses for c in p.checks]
-        self._file = open(path, "w", newline="", encoding="utf-8")
+        self.path = path
+        try:
+            self._file = open(path, "w", newline="", encoding="utf-8")
+        except OSError as exc:
+            raise _write_error(path, exc) from None
         self._csv = csv.writer(self._file)
-        self._csv.writerow([*self.BASE, *(x for c in self.columns for x in (c, f"{c}_value"))])
         self._n = 0
+        self._write([*self.BASE, *(x for c in self.columns for x in (c, f"{c}_value"))])
+
+    def _write(self, row: list) -> None:
+        """Writes and flushes one row; a full disk is an InputError (the file is closed)."""
+        try:
+            self._csv.writerow(row)
+            self._file.flush()
+        except OSError as exc:
+            self._close_quietly()
+            raise _write_error(self.path, exc) from None
+
+    def _close_quietly(self) -> None:
+        try:
+            self._file.close()
+        except OSError:  # the unwritten rest of the buffer: the error was already raised
+            pass
 
     def _column(self, pose: PoseSpec, check_id: str) -> str:
         return f"{pose.name}/{check_id}" if self.auto else check_id
@@ -213,12 +272,14 @@ class FrameCsv:
                f"{r.timer.total_s:.3f}" if r.timer else "0", r.cue.text]
         for c in self.columns:
             row.extend(states.get(c, ("", "")))
-        self._csv.writerow(row)
-        self._file.flush()
+        if self._file.closed:
+            return  # a write already failed and said so
+        self._write(row)
         self._n += 1
 
     def close(self) -> None:
-        self._file.close()
+        if not self._file.closed:
+            self._close_quietly()
 
 
 def format_summary(s: dict) -> str:

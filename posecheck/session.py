@@ -58,15 +58,26 @@ def timed_frames(frames: Iterable[tuple[np.ndarray, float]], stages: StageTimes
 def run(frames: Iterable[tuple[np.ndarray, float]], detect: Callable, judge: Judge,
         sinks: list[Sink], smoother: LandmarkSmoother | None = None,
         stages: StageTimes | None = None,
-        on_frame: Callable[[FrameResult], None] | None = None) -> None:
+        on_frame: Callable[[FrameResult], None] | None = None, every: int = 1) -> None:
     """Run the pipeline over `frames` ((image, seconds) pairs) until they end.
 
-    `detect(image, t)` returns Landmarks or None. KeyboardInterrupt propagates after the
-    frame in progress; the caller closes the sinks, so what was done is kept.
+    `detect(image, t)` returns Landmarks or None. With `every` > 1 only every `every`-th
+    frame is detected and judged; the frames between go to the sinks that draw every frame
+    (`every_frame = True`) with the last judged landmarks and result. KeyboardInterrupt
+    propagates after the frame in progress; the caller closes the sinks, so what was done
+    is kept.
     """
     stages = stages or StageTimes()
     clock = time.perf_counter
-    for image, t in timed_frames(frames, stages):
+    lm = result = None
+    for index, (image, t) in enumerate(timed_frames(frames, stages)):
+        if index % every and result is not None:
+            for sink in sinks:
+                if getattr(sink, "every_frame", False):
+                    start = clock()
+                    sink.frame(image, lm, result)
+                    stages.add(sink.name, clock() - start)
+            continue
         start = clock()
         lm = detect(image, t)
         stages.add("detect", clock() - start)

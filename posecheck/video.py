@@ -51,6 +51,11 @@ MAX_FRAME_GAP_S = 10.0
 #: a camera filming the screen would: each frame counts for as long as it is shown.
 GIF_SAMPLE_FPS = 10.0
 _UNSUPPORTED = "is it a video file? supported: mp4, mov, avi, mkv, webm, gif and common image formats"
+#: Frames larger than this (50 megapixels, e.g. 8192x6144) are refused: one takes seconds and
+#: a gigabyte to judge, and the pose model sees a 256-pixel copy anyway.
+MAX_PIXELS = 50_000_000
+#: How image files begin: a photo with a video's name is read as the photo it is.
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"BM", b"II*\x00", b"MM\x00*")
 
 
 class InputError(Exception):
@@ -335,26 +340,30 @@ def _sane_count(count: float) -> int | None:
 def open_source(path: str | os.PathLike[str]) -> FrameSource:
     """Opens a still image or a video file for reading.
 
-    Images (IMAGE_EXTS) are decoded with cv2.imread; video extensions and GIFs with
-    cv2.VideoCapture (a GIF that yields no frames falls back to imread, as one still image);
-    a file with any other extension is sniffed: an image if imread decodes it, else a video.
-    The first frame is decoded here, so a file that opens but holds no frame fails now.
+    Video extensions and GIFs are read with cv2.VideoCapture (a GIF that yields no frames
+    falls back to imread, as one still image), unless the file begins like a PNG, JPEG, BMP or
+    TIFF: a photo with a video's name is read as the photo. Anything else is an image if
+    imread decodes it, else a video (a video named .png is still a video). The first frame is
+    decoded here, so a file that opens but holds no frame fails now.
 
     Raises InputError for a missing file, a directory, an empty file, an undecodable file,
-    and a video with no decodable frames.
+    a video with no decodable frames, and frames over MAX_PIXELS.
     """
     p = Path(path)
     _check_readable(p)
     ext = p.suffix.lower()
-    if ext in IMAGE_EXTS:
-        image = _imread(p)
-        if image is None:
-            raise InputError(f"cannot read {p} as a video or image ({_UNSUPPORTED})")
-        return ImageSource(p, image)
-    if ext in VIDEO_EXTS or _is_gif(p):
+    if (ext in VIDEO_EXTS or _is_gif(p)) and not _starts_like_image(p):
         return _open_video(p)
-    image = _imread(p)
-    return ImageSource(p, image) if image is not None else _open_video(p)
+    image = _imread(p)  # an image by name or by content; else sniffed as a video
+    if image is not None:
+        _check_size(p, image.shape[1], image.shape[0])
+        return ImageSource(p, image)
+    if ext not in IMAGE_EXTS:
+        return _open_video(p)
+    try:  # a video named like an image
+        return _open_video(p)
+    except InputError:
+        raise InputError(f"cannot read {p} as a video or image ({_UNSUPPORTED})") from None
 
 
 def _imread(p: Path) -> np.ndarray | None:
@@ -379,6 +388,19 @@ def _check_readable(p: Path) -> None:
         raise InputError(f"{p} is empty (0 bytes)")
 
 
+def _starts_like_image(p: Path) -> bool:
+    with open(p, "rb") as f:
+        return f.read(8).startswith(IMAGE_MAGIC)
+
+
+def _check_size(p: Path, width: float, height: float) -> None:
+    """Raises InputError for frames over MAX_PIXELS (sizes a container claims may be NaN)."""
+    if width * height > MAX_PIXELS:
+        raise InputError(f"{p} is {int(width)}x{int(height)} pixels, too large to analyse "
+                         f"(at most {MAX_PIXELS // 1_000_000} megapixels): scale it down "
+                         "first, e.g. to 1920 pixels wide")
+
+
 def _is_gif(p: Path) -> bool:
     try:
         with open(p, "rb") as f:
@@ -395,6 +417,12 @@ def _open_video(p: Path) -> FrameSource:
         opened = capture.isOpened()
         ok, first = capture.read() if opened else (False, None)
     if ok and first is not None:
+        try:
+            _check_size(p, first.shape[1], first.shape[0])
+        except InputError:
+            capture.release()
+            trap.close()
+            raise
         return VideoFileSource(p, capture, first, trap)
     with trap:
         capture.release()
@@ -410,16 +438,32 @@ def _unreadable_message(p: Path, opened: bool) -> str:
     """Why a video file gave no frame, as the user should hear it."""
     if opened:
         return f"{p} has no decodable frames (corrupt or truncated?)"
-    if _is_unfinished_mp4(p):
+    boxes = _mp4_boxes(p)
+    if boxes and boxes[0] == b"ftyp" and b"moov" in boxes:
+        return f"{p} holds no video frames (an empty recording?): record again"
+    if boxes and boxes[0] == b"ftyp":
         return (f"{p} is an incomplete MP4/MOV: its index ('moov' atom) is missing "
                 "(truncated download or unfinished recording?)")
     return f"cannot read {p} as a video or image ({_UNSUPPORTED})"
 
 
-def _is_unfinished_mp4(p: Path) -> bool:
-    """True when the file starts like an MP4/MOV (an 'ftyp' box) that FFmpeg could not open."""
+def _mp4_boxes(p: Path, limit: int = 64) -> list[bytes]:
+    """The types of an MP4/MOV file's top-level boxes, read from their 8-byte headers
+    (up to `limit` boxes; a box whose size runs past the end of the file is still listed)."""
+    boxes: list[bytes] = []
+    end = p.stat().st_size
     with open(p, "rb") as f:
-        return f.read(8)[4:8] == b"ftyp"
+        while len(boxes) < limit and f.tell() + 8 <= end:
+            start = f.tell()
+            head = f.read(8)
+            size, kind = int.from_bytes(head[:4], "big"), head[4:8]
+            if size == 1:  # a 64-bit size follows the type
+                size = int.from_bytes(f.read(8), "big")
+            boxes.append(kind)
+            if size == 0 or size < 8:  # runs to the end of the file, or nonsense
+                break
+            f.seek(start + size)
+    return boxes
 
 
 # ----------------------------------------------------------------------------- output
@@ -436,6 +480,8 @@ def check_writable(path: str | os.PathLike[str]) -> None:
     reason = None
     if p.is_dir():
         reason = "it is a directory"
+    elif p.exists() and not p.is_file():  # a device or pipe (/dev/stdout): no folder needed
+        reason = None if os.access(p, os.W_OK) else "permission denied"
     elif not folder.exists():
         reason = f"folder {folder} does not exist"
     elif not folder.is_dir():

@@ -16,3 +16,16 @@ def realdata() -> Path:
         pytest.skip("../shared/realdata not found: real-footage tests need the shared folder "
                     "beside the repo")
     return REALDATA
+
+
+@pytest.fixture(autouse=True)
+def _no_home_profiles(tmp_path_factory, monkeypatch) -> None:
+    """No test reads or writes the real ~/.config: profiles live in a fresh folder."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
+@pytest.fixture(autouse=True)
+def _no_home_history(tmp_path_factory, monkeypatch) -> None:
+    """No test records into the real history: each test has a fresh database."""
+    monkeypatch.setenv("POSECHECK_HISTORY",
+                       str(tmp_path_factory.mktemp("history") / "history.sqlite3"))

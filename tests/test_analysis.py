@@ -31,3 +31,44 @@ def test_ctrl_c_keeps_report_and_frames_done_so_far(tmp_path, realdata):
     import cv2
 
     assert int(cv2.VideoCapture(outputs.video).get(cv2.CAP_PROP_FRAME_COUNT)) == 20
+
+
+def _clip_30fps(sample, out, repeat=3):
+    """The sample clip (10 fps) at 30 fps: each frame three times."""
+    import cv2
+
+    capture = cv2.VideoCapture(str(sample))
+    fps = capture.get(cv2.CAP_PROP_FPS)
+    writer = None
+    while True:
+        ok, frame = capture.read()
+        if not ok:
+            break
+        if writer is None:
+            size = (frame.shape[1], frame.shape[0])
+            writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), fps * repeat, size)
+        for _ in range(repeat):
+            writer.write(frame)
+    writer.release()
+    capture.release()
+    return out
+
+
+def test_fast_judges_a_third_of_a_30fps_clip_and_credits_the_same_hold(tmp_path):
+    """--fast on a 30 fps clip judges every 3rd frame (10 a second), still writes every
+    frame of the annotated video, and credits the hold within 0.2 s of judging them all."""
+    from pathlib import Path
+
+    import cv2
+
+    sample = Path(__file__).resolve().parents[1] / "samples" / "malasana-front-correct.mp4"
+    clip = _clip_30fps(sample, tmp_path / "clip30.mp4")
+    frames = int(cv2.VideoCapture(str(clip)).get(cv2.CAP_PROP_FRAME_COUNT))
+    pose = [load_pose("malasana")]
+    full = analyze(str(clip), pose, Outputs()).summary
+    out = str(tmp_path / "fast.mp4")
+    fast = analyze(str(clip), pose, Outputs(video=out), fast=True).summary
+    assert fast["frames"] == -(-frames // 3)
+    assert int(cv2.VideoCapture(out).get(cv2.CAP_PROP_FRAME_COUNT)) == frames
+    assert full["correct_s"] > 5
+    assert abs(fast["correct_s"] - full["correct_s"]) <= 0.2

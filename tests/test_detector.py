@@ -244,3 +244,21 @@ def test_wrong_models_inside_a_task_fail_on_first_frame_with_the_reason(tmp_path
     assert str(err.value).startswith(f"{swapped} is not a pose-landmarker .task model: RET_CHECK failure")
     assert "\n" not in str(err.value)
     assert capfd.readouterr().err == ""
+
+
+def test_detection_does_not_load_matplotlib_but_mediapipe_drawing_still_works():
+    """mediapipe's package imports matplotlib.pyplot (for its drawing helpers, about 1.5 s of
+    start-up); posecheck leaves those modules to load on first use."""
+    script = textwrap.dedent("""
+        import sys
+        import numpy as np
+        from posecheck.detector import Detector
+        with Detector(mode="image") as detector:
+            detector.detect(np.zeros((48, 64, 3), np.uint8), 0.0)
+        print("matplotlib" in sys.modules)
+        from mediapipe.tasks.python.vision import drawing_utils
+        print(drawing_utils.DrawingSpec().thickness, "matplotlib" in sys.modules)
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "2", "True"]

@@ -220,6 +220,7 @@ def test_folded_pigeon_with_the_front_leg_hidden_is_named_but_not_judged():
     last = out[-1]
     assert (last.pose.name, last.side, last.in_pose, last.correct) == ("pigeon", None, True, False)
     assert last.results["front-knee-bent"].state == "unknown"
+    assert last.cue.text == "Can't tell which side you are working: let the camera see both legs"
     assert last.timer.total_s == 0
 
 
