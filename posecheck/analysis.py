@@ -160,7 +160,7 @@ def analyze(path: str, poses: list[PoseSpec], outputs: Outputs, side: str | None
             try:
                 frames = source if source.is_image else prefetched(source)
                 run(frames, detector.detect, judge, sinks, smoother, stages, on_frame,
-                    every=fast_every(source.fps) if fast else 1)
+                    every=fast_every(source.fps) if fast else 1, ahead=not source.is_image)
                 builder.status = "done"
             except KeyboardInterrupt:
                 builder.status = "interrupted"

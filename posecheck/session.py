@@ -13,6 +13,7 @@ from typing import Callable, Iterable, Iterator, Protocol
 
 import numpy as np
 
+from .background import prefetched
 from .judge import FrameResult, Judge
 from .landmarks import Landmarks
 from .smoothing import LandmarkSmoother
@@ -55,32 +56,49 @@ def timed_frames(frames: Iterable[tuple[np.ndarray, float]], stages: StageTimes
         yield item
 
 
+def detected(frames: Iterable[tuple[np.ndarray, float]], detect: Callable, stages: StageTimes,
+             every: int = 1) -> Iterator[tuple[np.ndarray, float, Landmarks | None, bool]]:
+    """(image, t, landmarks, judged) for each frame: only every `every`-th frame is detected
+    and judged (the others: landmarks None, judged False)."""
+    for index, (image, t) in enumerate(timed_frames(frames, stages)):
+        if index % every:
+            yield image, t, None, False
+            continue
+        start = time.perf_counter()
+        lm = detect(image, t)
+        stages.add("detect", time.perf_counter() - start)
+        yield image, t, lm, True
+
+
 def run(frames: Iterable[tuple[np.ndarray, float]], detect: Callable, judge: Judge,
         sinks: list[Sink], smoother: LandmarkSmoother | None = None,
         stages: StageTimes | None = None,
-        on_frame: Callable[[FrameResult], None] | None = None, every: int = 1) -> None:
+        on_frame: Callable[[FrameResult], None] | None = None, every: int = 1,
+        ahead: bool = False) -> None:
     """Run the pipeline over `frames` ((image, seconds) pairs) until they end.
 
     `detect(image, t)` returns Landmarks or None. With `every` > 1 only every `every`-th
     frame is detected and judged; the frames between go to the sinks that draw every frame
-    (`every_frame = True`) with the last judged landmarks and result. KeyboardInterrupt
-    propagates after the frame in progress; the caller closes the sinks, so what was done
-    is kept.
+    (`every_frame = True`) with the last judged landmarks and result. With `ahead`,
+    detection runs on its own thread, a frame or two ahead of judging and the sinks.
+    KeyboardInterrupt propagates after the frame in progress; the caller closes the sinks,
+    so what was done is kept.
     """
     stages = stages or StageTimes()
     clock = time.perf_counter
+    items = detected(frames, detect, stages, every)
+    if ahead:
+        items = prefetched(items, name="posecheck-detect", ahead=2)
     lm = result = None
-    for index, (image, t) in enumerate(timed_frames(frames, stages)):
-        if index % every and result is not None:
+    for image, t, found, judged in items:
+        if not judged:
             for sink in sinks:
                 if getattr(sink, "every_frame", False):
                     start = clock()
                     sink.frame(image, lm, result)
                     stages.add(sink.name, clock() - start)
             continue
-        start = clock()
-        lm = detect(image, t)
-        stages.add("detect", clock() - start)
+        lm = found
         start = clock()
         if lm is not None and smoother is not None:
             lm = smoother(lm, t)
