@@ -1,6 +1,6 @@
 """posecheck's speed and memory in one table, against the targets, measured in one run.
 
-    python benchmarks/run.py [--seconds 12] [--repeat 2] [--json PATH]
+    python benchmarks/run.py [--seconds 12] [--repeat 3] [--json PATH]
 
 A 640x480, 30 fps test clip is made from the bundled samples/malasana-front-correct.mp4 (as
 benchmarks/live_speed.py does). Then, on that clip:
@@ -184,8 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=12.0,
                         help="length of the 640x480 30 fps test clip (default 12)")
-    parser.add_argument("--repeat", type=int, default=2,
-                        help="alternating runs of detector-alone and analyze (default 2)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="alternating runs of detector-alone and analyze (default 3)")
     parser.add_argument("--json", help="also write the figures here")
     args = parser.parse_args(argv)
     result = measure(args.seconds, args.repeat)

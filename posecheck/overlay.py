@@ -14,6 +14,7 @@ draws on a copy and leaves its input untouched.
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from typing import Iterable
@@ -139,6 +140,7 @@ def _shade(frame: np.ndarray, x0: int, y0: int, x1: int, y1: int, colour, alpha:
     roi[:] = cv2.add(dimmed, tuple(c * alpha for c in colour) + (0,))
 
 
+@functools.lru_cache(maxsize=4096)  # the same texts are measured every frame
 def _text_size(text: str, font: int, scale: float, thick: int) -> tuple[int, int, int]:
     (w, h), base = cv2.getTextSize(text, font, scale, thick)
     return w, h, base
