@@ -65,26 +65,25 @@ def prefetched(items: Iterable[T], name: str = "posecheck-decode", ahead: int = 
     stop = threading.Event()
     failure: list[BaseException] = []
 
+    def offer(item: object) -> bool:
+        """Put `item` once there is room; False if the consumer stopped first."""
+        while not stop.is_set():
+            try:
+                out.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def produce() -> None:
         try:
             for item in items:
-                while not stop.is_set():
-                    try:
-                        out.put(item, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not offer(item):
                     return
         except BaseException as exc:  # handed to the consumer
             failure.append(exc)
         finally:
-            while not stop.is_set():
-                try:
-                    out.put(_END, timeout=0.1)
-                    break
-                except queue.Full:
-                    continue
+            offer(_END)
 
     thread = threading.Thread(target=produce, name=name, daemon=True)
     thread.start()

@@ -9,25 +9,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
-from posecheck.cli import main
+from clirun import invoke, one_line_error
 
 REPORT_KEYS = {"pose", "side", "duration_s", "in_pose_s", "correct_s", "longest_hold_s",
                "score", "correct", "checks"}
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def one_line_error(result, code: int = 2) -> str:
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    lines = [ln for ln in result.output.splitlines() if ln.strip()]
-    assert len(lines) == 1, result.output
-    assert lines[0].startswith("Error: ")
-    return lines[0]
 
 
 def write_video(path: Path, frames: list[np.ndarray], fps: float = 25.0) -> Path:

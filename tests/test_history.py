@@ -16,13 +16,13 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
 from posecheck import history as h
-from posecheck.cli import main
 from posecheck.progress import (Day, daily, format_progress, format_sessions, only_pose,
                                 to_csv, to_json, top_faults)
 from posecheck.progress_plot import plot_progress
+
+from clirun import invoke, one_line_error
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 UTC = timezone.utc
@@ -82,18 +82,6 @@ def utc():
     else:
         os.environ["TZ"] = old
     time.tzset()
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def one_line_error(result, code: int = 2) -> str:
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    lines = [ln for ln in result.output.splitlines() if ln.strip()]
-    assert len(lines) == 1, result.output
-    return lines[0]
 
 
 # --- schema and migrations ------------------------------------------------------------------
@@ -440,11 +428,13 @@ def test_an_interrupted_analysis_is_recorded_as_interrupted(tmp_path, monkeypatc
     assert [r.status for r in h.read(h.default_path())] == ["interrupted"]
 
 
-def locked(path: Path, monkeypatch) -> None:
-    """Another run holds the write lock for longer than the (shortened) busy timeout."""
+def locked(path: Path, monkeypatch):
+    """Another run holds the write lock for longer than the (shortened) busy timeout; the
+    lock lasts as long as the returned connection is kept."""
     monkeypatch.setattr(h, "BUSY_TIMEOUT_S", 0.2)
     conn = h.connect(path)
     conn.execute("BEGIN IMMEDIATE")
+    return conn
 
 
 @pytest.mark.parametrize("problem, reason", [
@@ -454,16 +444,18 @@ def locked(path: Path, monkeypatch) -> None:
 ])
 def test_a_history_that_cannot_be_written_warns_and_the_run_goes_on(tmp_path, monkeypatch,
                                                                      problem, reason):
-    path = tmp_path / "h.sqlite3"
+    path, holder = tmp_path / "h.sqlite3", None
     if problem == "folder is a file":
         (tmp_path / "file").write_text("")
         path = tmp_path / "file" / "h.sqlite3"
     elif problem == "corrupt":
         path.write_bytes(b"\x00garbage" * 200)
     else:
-        locked(path, monkeypatch)
+        holder = locked(path, monkeypatch)
     monkeypatch.setenv("POSECHECK_HISTORY", str(path))
     result = invoke("analyze", blank_photo(tmp_path), "--pose", "malasana")
+    if holder is not None:
+        holder.close()
     assert result.exit_code == 0, result.output
     assert "Malasana - " in result.output
     assert [ln for ln in result.output.splitlines() if ln.startswith("warning:")] == [

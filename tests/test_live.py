@@ -11,23 +11,18 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
 from posecheck import capture
 from posecheck.capture import Grabber
-from posecheck.cli import main
 from posecheck.detector import Detector
 from posecheck.judge import Judge
 from posecheck.live import Options, Session, live_plan, routine_plan
 from posecheck.poses import load_pose
 from posecheck.routine import ROUTINE, Step
+from clirun import invoke, one_line_error
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 SPINE = "Lift your chest and lengthen your spine"
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def live(tmp_path, clip: str, *extra) -> tuple[object, dict]:
@@ -270,13 +265,6 @@ def test_a_lost_camera_ends_the_session_with_a_message_and_keeps_the_summary(tmp
 
 
 # --- bad input: one line, non-zero exit ----------------------------------------------------------
-
-def one_line_error(result, code=2) -> str:
-    assert result.exit_code == code, result.output
-    lines = [ln for ln in result.output.splitlines() if ln.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
-    return lines[0]
-
 
 def test_no_camera_at_that_index(tmp_path):
     line = one_line_error(invoke("live", "--camera", 7, "--no-window", "--report",

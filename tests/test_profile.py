@@ -17,6 +17,7 @@ from posecheck.proportions import POPULATION
 
 import bodies
 from checking import pose
+from clirun import invoke
 
 
 @pytest.fixture(scope="module")
@@ -33,10 +34,6 @@ def standing_photo(tmp_path_factory):
     return path
 
 
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
 def write_profile(name: str, text: str):
     path = profile_path(name)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -45,7 +42,7 @@ def write_profile(name: str, text: str):
 
 
 def test_calibrate_writes_a_profile_with_plausible_proportions(standing_photo):
-    result = run("calibrate", standing_photo, "--profile", "sam")
+    result = invoke("calibrate", standing_photo, "--profile", "sam")
     assert result.exit_code == 0, result.output
     path = profile_path("sam")
     assert result.output.splitlines()[-1] == f"Saved profile 'sam': {path}"
@@ -54,13 +51,13 @@ def test_calibrate_writes_a_profile_with_plausible_proportions(standing_photo):
         assert POPULATION[bone].low < value < POPULATION[bone].high
     assert 0.6 < data["proportions"]["thigh"] < 1.1
     assert data["calibration"]["frames"] == 1
-    assert run("profile", "list").output == "sam\n"
-    assert "thigh" in run("profile", "show", "sam").output
+    assert invoke("profile", "list").output == "sam\n"
+    assert "thigh" in invoke("profile", "show", "sam").output
 
 
 def test_recalibrating_keeps_the_adjustments(standing_photo):
     write_profile("default", '[adjust."malasana/feet-wide"]\nmin = 0.9\n')
-    assert run("calibrate", standing_photo).exit_code == 0
+    assert invoke("calibrate", standing_photo).exit_code == 0
     profile = load_profile(None)
     assert profile.adjust == {("malasana", "feet-wide", "ankle_gap"): (0.9, None)}
     assert set(profile.proportions) == set(POPULATION)
@@ -86,7 +83,7 @@ def _blank(photo, tmp_path):
 ], ids=["nobody", "half-body"])
 def test_calibrate_rejects_bad_pictures(make, message, standing_photo, tmp_path):
     photo = make(standing_photo, tmp_path)
-    result = run("calibrate", photo)
+    result = invoke("calibrate", photo)
     assert result.exit_code == 2
     assert result.output == f"Error: {message.format(p=photo)}\n"
     assert not profile_path("default").exists()
@@ -97,12 +94,12 @@ def test_calibrate_rejects_bad_pictures(make, message, standing_photo, tmp_path)
     (("--profile", "../x", "p.png"), "bad profile name '../x': use letters, digits, '-' and '_'"),
 ])
 def test_calibrate_usage_errors(args, message):
-    result = run("calibrate", *args)
+    result = invoke("calibrate", *args)
     assert (result.exit_code, result.output) == (2, f"Error: {message}\n")
 
 
 def test_a_missing_profile_says_how_to_make_it(standing_photo):
-    result = run("analyze", standing_photo, "--profile", "kim")
+    result = invoke("analyze", standing_photo, "--profile", "kim")
     assert result.exit_code == 2
     assert result.output == (f"Error: no profile 'kim' ({profile_path('kim')}): run "
                              "posecheck calibrate --profile kim\n")
@@ -137,7 +134,7 @@ def test_analyze_uses_the_default_profile(standing_photo):
 ], ids=["pose", "check", "key", "min-over-max", "ambiguous", "bone", "top"])
 def test_bad_profiles_give_one_line(text, problem, standing_photo):
     path = write_profile("default", text)
-    result = run("analyze", standing_photo)
+    result = invoke("analyze", standing_photo)
     assert (result.exit_code, result.output) == (2, f"Error: {path}: {problem}\n")
 
 
