@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import html
-import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import numpy as np
 
 from . import __version__
 from . import checks as ck
+from .files import write_text_atomically
 from .judge import FrameResult
 from .landmarks import Landmarks
 from .overlay import annotate
@@ -61,7 +61,7 @@ class HtmlSink:
         summary = self.builder.summary()
         pose = self.builder.main_pose() if summary["pose"] else None
         pt = self.timeline.finish(pose.name) if self.timeline and pose else None
-        write_html(self.path, render_page(summary, pose, pt, self.photo, self.view))
+        write_text_atomically(self.path, render_page(summary, pose, pt, self.photo, self.view))
 
 
 def jpeg(image: np.ndarray) -> bytes:
@@ -71,18 +71,6 @@ def jpeg(image: np.ndarray) -> bytes:
         image = cv2.resize(image, (JPEG_WIDTH, round(h * JPEG_WIDTH / w)),
                            interpolation=cv2.INTER_AREA)
     return cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])[1].tobytes()
-
-
-def write_html(path: str | Path, text: str) -> None:
-    """Write the page atomically: a temporary file in the same folder, then a rename."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 # --- the page ---------------------------------------------------------------------------------

@@ -21,11 +21,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .files import write_text_atomically
 from .poses import Check, PoseFileError, PoseSpec, _Reader, load_all
 from .proportions import BONES, Range, personal_ranges
 
@@ -170,11 +170,4 @@ def to_toml(profile: Profile) -> str:
 def save_profile(profile: Profile) -> None:
     """Write the profile atomically: a temporary file beside it, then renamed over it."""
     profile.path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{profile.name}.", suffix=".tmp", dir=profile.path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(to_toml(profile))
-        os.replace(tmp, profile.path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomically(profile.path, to_toml(profile))

@@ -11,13 +11,13 @@ from __future__ import annotations
 import csv
 import json
 import math
-import os
 from collections import Counter, defaultdict
 from pathlib import Path
 
 from . import checks as ck
 from .judge import FrameResult
 from .poses import PoseSpec
+from .files import write_text_atomically
 from .video import InputError
 
 
@@ -195,16 +195,10 @@ def write_json(path: str | Path, data: dict) -> None:
         except OSError as exc:
             raise _write_error(path, exc) from None
         return
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise _write_error(path, exc) from None
-        raise
+        write_text_atomically(path, text)
+    except OSError as exc:
+        raise _write_error(path, exc) from None
 
 
 def _finite(value):

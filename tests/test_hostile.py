@@ -39,6 +39,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from posecheck import files as files_module
 from posecheck import report as report_module
 from posecheck.cli import main
 from posecheck.poses import PoseFileError, builtin_dir, load_pose, load_pose_file, parse_pose
@@ -145,7 +146,8 @@ def locked_folder(tmp: Path, monkeypatch) -> Path:
 
 
 def full_disk_for_reports(monkeypatch) -> None:
-    """Every file report.py opens takes a few bytes, then the disk is full (ENOSPC)."""
+    """Every file report.py (and files.py, its atomic writer) opens takes a few bytes, then
+    the disk is full (ENOSPC)."""
 
     class FullFile(io.StringIO):
         def write(self, text):
@@ -160,6 +162,7 @@ def full_disk_for_reports(monkeypatch) -> None:
         return real_open(path, mode, *args, **kwargs)
 
     monkeypatch.setattr(report_module, "open", fake_open, raising=False)
+    monkeypatch.setattr(files_module, "open", fake_open, raising=False)  # write_json's writer
 
 
 def two_people(monkeypatch) -> None:
