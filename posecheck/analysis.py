@@ -157,8 +157,8 @@ def analyze(path: str, poses: list[PoseSpec], outputs: Outputs, side: str | None
             stages = StageTimes()
             if on_start:
                 on_start(source)
+            frames = source if source.is_image else prefetched(source)
             try:
-                frames = source if source.is_image else prefetched(source)
                 run(frames, detector.detect, judge, sinks, smoother, stages, on_frame,
                     every=fast_every(source.fps) if fast else 1, ahead=not source.is_image)
                 builder.status = "done"
@@ -166,6 +166,8 @@ def analyze(path: str, poses: list[PoseSpec], outputs: Outputs, side: str | None
                 builder.status = "interrupted"
                 raise
             finally:
+                if frames is not source:  # the decoding thread stops before the file closes
+                    frames.close()
                 if source.truncated:
                     builder.warnings.append(_truncated_note(source))
                 builder.crowd = detector.crowd  # several people: the report says so

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from contextlib import closing
 from typing import Callable, Iterable, Iterator, Protocol
 
 import numpy as np
@@ -82,13 +83,20 @@ def run(frames: Iterable[tuple[np.ndarray, float]], detect: Callable, judge: Jud
     (`every_frame = True`) with the last judged landmarks and result. With `ahead`,
     detection runs on its own thread, a frame or two ahead of judging and the sinks.
     KeyboardInterrupt propagates after the frame in progress; the caller closes the sinks,
-    so what was done is kept.
+    so what was done is kept. The detection thread has stopped when this returns or raises
+    (the caller may then close the detector and the frames).
     """
     stages = stages or StageTimes()
-    clock = time.perf_counter
     items = detected(frames, detect, stages, every)
     if ahead:
         items = prefetched(items, name="posecheck-detect", ahead=2)
+    with closing(items):
+        _judge_all(items, judge, sinks, smoother, stages, on_frame)
+
+
+def _judge_all(items, judge: Judge, sinks: list[Sink], smoother: LandmarkSmoother | None,
+               stages: StageTimes, on_frame: Callable[[FrameResult], None] | None) -> None:
+    clock = time.perf_counter
     lm = result = None
     for image, t, found, judged in items:
         if not judged:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import pytest
 
 from posecheck.analysis import Outputs, analyze
 from posecheck.poses import load_pose
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 
 def test_ctrl_c_keeps_report_and_frames_done_so_far(tmp_path, realdata):
@@ -31,6 +34,26 @@ def test_ctrl_c_keeps_report_and_frames_done_so_far(tmp_path, realdata):
     import cv2
 
     assert int(cv2.VideoCapture(outputs.video).get(cv2.CAP_PROP_FRAME_COUNT)) == 20
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
+def test_an_interrupted_run_stops_its_threads_before_the_file_and_model_close(error):
+    """Closing a capture while another thread reads from it crashes OpenCV (a segfault, seen
+    once in the test above): when analyze() raises, the decoding and detection threads are
+    gone, whatever still refers to them."""
+    import threading
+
+    def stop_at_5(result, seen=[]):
+        seen.append(result)
+        if len(seen) == 5:
+            raise error
+
+    with pytest.raises(error):
+        analyze(str(SAMPLES / "malasana-side-correct.mp4"), [load_pose("malasana")], Outputs(),
+                on_frame=stop_at_5)
+    workers = [t.name for t in threading.enumerate()
+               if t.name in ("posecheck-decode", "posecheck-detect")]
+    assert workers == []
 
 
 def _clip_30fps(sample, out, repeat=3):
