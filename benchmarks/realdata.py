@@ -3,9 +3,9 @@
 Every labelled photo is analysed with `--pose auto` as it is and mirrored left-right (the
 expected side flips; the pose and the checks stay). Labelled clips (GIFs, videos) are analysed
 whole, unless `--images-only`. Prints pose recognition accuracy, side accuracy, per-check
-agreement with the clearly visible checks, how many flawed items were judged correct, and every
-disagreement; the annotated picture of each disagreement is written to `--out` for a person to
-look at. The footage is read in place and never copied into the repository.
+agreement with the clearly visible checks, the camera view against the labelled one, how many
+flawed items were judged correct, and every disagreement; the annotated picture of each
+disagreement is written to `--out` for a person to look at. The footage is read in place and never copied into the repository.
 
     python benchmarks/realdata.py [--data DIR] [--labels FILE] [--out DIR] [--json PATH]
                                   [--images-only]
@@ -82,7 +82,8 @@ def _image_item(label: dict, src: Path, mirrored: bool, poses, tmp: Path) -> dic
         "form": label["form"], "expected_pose": label["pose"], "pose": recognised,
         "pose_ok": recognised == label["pose"],
         "expected_side": expected_side, "side": summary.get("side") if recognised else None,
-        "view": view, "person_found": summary["person_found"],
+        "view": view if recognised else None, "expected_view": label.get("view"),
+        "person_found": summary["person_found"],
         "correct": bool(summary.get("correct")), "score": summary.get("score"),
         "checks": {}, "overlay": str(overlay),
     }
@@ -145,6 +146,10 @@ def figures(items: list[dict]) -> dict:
             "right": ok, "total": len(sided), "accuracy": _ratio(ok, len(sided)),
             "named": len(named), "accuracy_when_named": _ratio(ok, len(named)),
             "wrong": len(named) - ok}
+    viewed = [i for i in images if i["pose_ok"] and i["expected_pose"] and i.get("expected_view")]
+    ok = sum(i["view"] in i["expected_view"] for i in viewed)
+    out["view"] = {"right": ok, "total": len(viewed), "accuracy": _ratio(ok, len(viewed)),
+                   "estimated": dict(Counter(str(i["view"]) for i in viewed))}
     tally: Counter = Counter()
     per_check: dict[str, Counter] = {}
     for i in images:
@@ -158,11 +163,13 @@ def figures(items: list[dict]) -> dict:
             per_check.setdefault(key, Counter())[outcome] += 1
     total = sum(tally.values())
     judged = tally["agree"] + tally["disagree"]
+    recognised = total - tally["pose not recognised"]
     out["checks"] = {
         "labelled": total, "agree": tally["agree"], "disagree": tally["disagree"],
         "not_judged": tally["not judged"], "pose_not_recognised": tally["pose not recognised"],
         "agreement": _ratio(tally["agree"], total),
         "agreement_when_judged": _ratio(tally["agree"], judged),
+        "agreement_when_recognised": _ratio(tally["agree"], recognised),
         "per_check": {k: dict(v) for k, v in sorted(per_check.items())},
     }
     flawed = [i for i in items if i["form"] == "flawed"]
@@ -191,6 +198,10 @@ def disagreements(items: list[dict]) -> list[dict]:
                 rows.append(base | {"what": "any frame correct", "expected": want,
                                     "got": i["any_frame_correct"], "value": i["frames_in_pose"]})
             continue
+        if i["pose_ok"] and i["expected_pose"] and i.get("expected_view") \
+                and i["view"] not in i["expected_view"]:
+            rows.append(base | {"what": "view", "expected": " or ".join(i["expected_view"]),
+                                "got": str(i["view"]), "value": None})
         if i["pose_ok"] and i["expected_pose"] in SIDED and i["expected_side"] \
                 and i["side"] != i["expected_side"]:
             rows.append(base | {"what": "side", "expected": i["expected_side"], "got": i["side"],
@@ -273,14 +284,18 @@ def print_report(result: dict, stream=sys.stdout) -> None:
     p("(c) check agreement with the clearly visible labelled checks")
     p(f"    agree {_fmt(c['agree'], c['labelled'])}; disagree {c['disagree']}, not judged "
       f"(unknown) {c['not_judged']}, pose not recognised {c['pose_not_recognised']}; "
-      f"when judged {_fmt(c['agree'], c['agree'] + c['disagree'])}")
+      f"when judged {_fmt(c['agree'], c['agree'] + c['disagree'])}; on recognised items "
+      f"{_fmt(c['agree'], c['labelled'] - c['pose_not_recognised'])} (not judged counts as a miss)")
     for key, v in c["per_check"].items():
         p(f"    {key:<32} " + ", ".join(f"{k} {n}" for k, n in sorted(v.items())))
+    v = f["view"]
+    p(f"(d) camera view on recognised photos: {_fmt(v['right'], v['total'])} within the labelled "
+      f"views (estimated: {', '.join(f'{k} {n}' for k, n in sorted(v['estimated'].items()))})")
     fl = f["flawed_judged_correct"]
-    p(f"(d) flawed items judged correct: {fl['count']} of {fl['flawed_items']}"
+    p(f"(e) flawed items judged correct: {fl['count']} of {fl['flawed_items']}"
       + (f" ({', '.join(fl['items'])})" if fl["items"] else ""))
     rows = result["disagreements"]
-    p(f"(e) disagreements: {len(rows)}")
+    p(f"(f) disagreements: {len(rows)}")
     for r in rows:
         value = "" if r.get("value") is None else f" value={r['value']}"
         because = f" [{r['because']}]" if r.get("because") else ""

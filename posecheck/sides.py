@@ -11,12 +11,14 @@ from typing import Callable
 import numpy as np
 
 from .features import measure
-from .landmarks import INDEX, LEGS_SWAPPED, Landmarks
+from .landmarks import INDEX, LEGS_SWAPPED, Landmarks, other_side
 
 MARGIN_DEG = 15.0  # the knees must differ by this much to name a side
 MARGIN_TORSO = 0.1
 MARGIN_ACROSS_M = 0.03  # the front shin must run this far across the body to name a side
 SEEN = 0.5  # the visibility from which a landmark that names a side counts as seen
+FOLDED_DEG = 65.0  # a trunk this far from vertical is folded forward (as Pigeon's phase)
+MARGIN_DEPTH_M = 0.1  # one shoulder must be this much nearer the camera to name the near side
 
 
 def more_bent_knee(lm: Landmarks) -> str | None:
@@ -40,9 +42,11 @@ def front_shin_side(lm: Landmarks) -> str | None:
     """Pigeon, from geometry alone: the front shin runs across the body, knee on its own side
     and foot toward the other hip, so its direction along the shoulder line (world metres)
     names the side whichever leg the model calls left or right (side-on, the model often
-    swaps the legs' names). None when the shin's depth is too slight to tell."""
+    swaps the legs' names). None when the shin's depth is too slight to tell, or while the
+    front leg is not seen (its depth is then a guess: on a real folded Pigeon it named the
+    wrong side)."""
     bent = more_bent_knee(lm)
-    if bent is None or lm.world is None:
+    if bent is None or lm.world is None or not _seen(lm, f"{bent}_knee", f"{bent}_ankle"):
         return None
     shoulders = lm.world[INDEX["right_shoulder"]] - lm.world[INDEX["left_shoulder"]]
     norm = float(np.linalg.norm(shoulders))
@@ -55,14 +59,39 @@ def front_shin_side(lm: Landmarks) -> str | None:
     return "right" if across > 0 else "left"
 
 
+def folded_front_leg(lm: Landmarks, bent: str) -> str | None:
+    """Pigeon folded forward with the front leg under the chest, poorly seen: the model's
+    name for that leg, only when the rest agrees with the picture. The trunk must be folded
+    (over `FOLDED_DEG` from vertical), the back leg seen, and the model's depth must put
+    nearer the camera the shoulder a person lying chest-down shows it (with the head toward
+    the picture's left, the left one): else the model has the body the wrong way round and
+    its leg names mean nothing. On the real folded Pigeons and the rendered one, near leg or
+    far, the name was right every time; where the leg is under the chest was not."""
+    if not _seen(lm, f"{other_side(bent)}_knee", f"{other_side(bent)}_ankle"):
+        return None
+    if measure(lm, "torso_from_vertical", bent) < FOLDED_DEG or lm.world is None:
+        return None
+    head = (lm.px("left_shoulder") + lm.px("right_shoulder")) / 2
+    hips = (lm.px("left_hip") + lm.px("right_hip")) / 2
+    nearer = lm.world[INDEX["left_shoulder"], 2] - lm.world[INDEX["right_shoulder"], 2]
+    if abs(nearer) < MARGIN_DEPTH_M or (nearer < 0) != bool(head[0] < hips[0]):
+        return None
+    return bent
+
+
 def front_shin_across(lm: Landmarks) -> str | None:
     """Pigeon: the side the front shin shows (`front_shin_side`), else the model's name for
-    the more bent leg; None while that leg's knee or ankle is not seen (folded forward, the
-    front leg is under the chest and where the model puts it is a guess)."""
+    the more bent leg while that leg is seen, or folded forward over it
+    (`folded_front_leg`)."""
+    shown = front_shin_side(lm)
+    if shown is not None:
+        return shown
     bent = more_bent_knee(lm)
-    if bent is None or not _seen(lm, f"{bent}_knee", f"{bent}_ankle"):
+    if bent is None:
         return None
-    return front_shin_side(lm) or bent
+    if _seen(lm, f"{bent}_knee", f"{bent}_ankle"):
+        return bent
+    return folded_front_leg(lm, bent)
 
 
 def _seen(lm: Landmarks, *names: str) -> bool:

@@ -19,6 +19,8 @@ is checked against its pose's checks in tests/test_checks_<pose>.py.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import math
 from functools import cache
 from typing import Mapping, Sequence
@@ -406,6 +408,26 @@ def pigeon_slumped() -> Landmarks:
                     "right_ear": (424, 284, -28)})
 
 
+def pigeon_right_folded_hidden() -> Landmarks:
+    """Right Pigeon folded forward, seen from the person's left side as in the real photos:
+    head toward image-left, chest on the front shin (trunk 83 deg from vertical), forearms on
+    the mat ahead. The front (right) leg is the far one, under the chest and poorly seen
+    (visibility 0.3, as the model gave it there): knee (215, 400, +50), shin across toward
+    the near hip. The back (left) leg, near the camera, is long behind: knee->hip (-100,
+    -22), knee->ankle (95, 8), 170 deg."""
+    hidden = ("right_knee", "right_ankle", "right_heel", "right_foot_index")
+    lm = make_body({
+        "left_shoulder": (185, 395, -45), "right_shoulder": (185, 395, 45),
+        "left_hip": (300, 380, -40), "right_hip": (300, 380, 40),
+        "right_knee": (215, 400, 50), "right_ankle": (290, 405, -30),
+        "left_knee": (400, 402, -40), "left_ankle": (495, 410, -40),
+        "left_elbow": (200, 405, -55), "right_elbow": (200, 405, 55),
+        "left_wrist": (160, 410, -60), "right_wrist": (160, 410, 60),
+        "nose": (150, 405, 0), "left_ear": (165, 395, -28), "right_ear": (165, 395, 28),
+    }, toes={"right": (0, 0, -1), "left": (1, 0, 0)})
+    return replace(lm, visibility=np.where(np.isin(NAMES, hidden), 0.3, lm.visibility))
+
+
 def pigeon_front() -> Landmarks:
     """Correct right Pigeon seen from the front end of the mat: `pigeon_right_upright`
     turned a quarter round (the person now faces the camera, left side on image-right).
@@ -484,6 +506,7 @@ CANONICAL = {
     "pigeon_back_knee_bent": pigeon_back_knee_bent,
     "pigeon_slumped": pigeon_slumped,
     "pigeon_front": pigeon_front,
+    "pigeon_right_folded_hidden": pigeon_right_folded_hidden,
     "figure_four_right": figure_four_right,
     "figure_four_ankle_off": figure_four_ankle_off,
     "figure_four_ankle_on_shin": figure_four_ankle_on_shin,

@@ -25,7 +25,7 @@ OWN = {
     "happy-baby": ("happy_baby_side", "happy_baby_head_lifted", "happy_baby_hands_off",
                    "happy_baby_straight_legs", "happy_baby_feet_end", "happy_baby_feet_end_high"),
     "pigeon": ("pigeon_right_upright", "pigeon_back_knee_bent", "pigeon_slumped",
-               "pigeon_front"),
+               "pigeon_front", "pigeon_right_folded_hidden"),
     "figure-four": ("figure_four_right", "figure_four_ankle_off", "figure_four_feet_end"),
 }
 
@@ -54,7 +54,7 @@ def evaluate(pose_name: str, lm: Landmarks, side=AUTO, view=AUTO,
 def recognised(pose_name: str, lm: Landmarks, side=AUTO) -> str:
     p = pose(pose_name)
     side = side_of(p, lm) if side is AUTO else side
-    return ck.conditions_hold(p.recognise, lm, ck.visible_set(lm, p.visibility), side)
+    return ck.conditions_hold(p.recognise, lm, ck.visible_set(lm, p.recognise_seen_from), side)
 
 
 def recognition_cases(pose_name: str) -> list:

@@ -26,6 +26,7 @@ EXPECTED = {
     "pigeon_back_knee_bent": row(F, P, U, U, P),
     "pigeon_slumped": row(P, P, U, U, F),
     "pigeon_front": row(U, U, U, U, P),  # front-knee-bent: 2 of 15 faults caught from the front
+    "pigeon_right_folded_hidden": row(P, U, U, U, P),  # the front leg is not seen
 }
 # hips-square and shin-parallel are 'unsupported' (no view judges them yet): unknown always,
 # but not for the view's sake.
@@ -37,6 +38,7 @@ CORRECT = {
     # From the front the back leg cannot be judged and back-leg-long is core: never correct
     # from the front alone (reported to the lead).
     "pigeon_front": False,
+    "pigeon_right_folded_hidden": False,  # front-knee-bent is core and cannot be seen
 }
 
 

@@ -224,6 +224,7 @@ def test_mirror_swaps_visibility_with_the_names():
     (sides.front_shin_across, "pigeon_front", "right"),
     (sides.front_shin_across, "pigeon_right_legs_swapped", "right"),  # names do not matter
     (sides.front_shin_across, "malasana_side", None),
+    (sides.front_shin_across, "pigeon_right_folded_hidden", "right"),  # the far leg is hidden
 ])
 def test_side_detectors_and_their_mirror_image(detector, name, side):
     lm = body(name)
@@ -238,6 +239,22 @@ def test_pigeon_side_is_not_named_while_the_front_leg_is_hidden(hidden):
     lm = moved(body("pigeon_right_upright"), hidden=hidden)
     assert sides.front_shin_across(lm) is None
     assert sides.front_shin_across(lm.mirrored()) is None
+
+
+@pytest.mark.parametrize("change", [
+    {"left_shoulder": (185, 395, 45), "right_shoulder": (185, 395, -45)},  # depth disagrees
+    {"left_shoulder": (185, 395, -5), "right_shoulder": (185, 395, 5)},  # depth too slight
+    {"left_shoulder": (250, 270, -45), "right_shoulder": (250, 270, 45)},  # trunk upright
+])
+def test_folded_pigeon_names_no_side_from_a_hidden_leg_when_unsure(change):
+    lm = moved(body("pigeon_right_folded_hidden"), **change)
+    assert sides.front_shin_across(lm) is None
+    assert sides.front_shin_across(lm.mirrored()) is None
+
+
+def test_folded_pigeon_names_no_side_when_the_back_leg_is_hidden_too():
+    lm = moved(body("pigeon_right_folded_hidden"), hidden=("left_knee",))
+    assert sides.front_shin_across(lm) is None
 
 
 def test_mirror_swaps_the_mouth_corners_too():

@@ -41,17 +41,26 @@ def test_pose_recognition_floor(realdata, evaluation):
 
 def test_side_floor(realdata, evaluation):
     side = evaluation["figures"]["side"]
-    # measured: 14 recognised; 11 named, all right; 3 folded Pigeons with the front leg
-    # hidden left unnamed. A wrong side is never acceptable.
-    assert side["all_images"]["named"] >= 10, side
+    # measured: 14 recognised, 14 named, all right, originals and mirrored (the 3 folded
+    # Pigeons with the front leg under the chest included). A wrong side is never acceptable.
+    assert side["originals"]["accuracy"] >= 0.95, side
+    assert side["mirrored"]["accuracy"] >= 0.95, side
     assert side["all_images"]["wrong"] == 0, side
 
 
 def test_check_agreement_floor(realdata, evaluation):
     checks = evaluation["figures"]["checks"]
-    # measured: 66/96 overall (16 on unrecognised items, 13 unknown), 66/67 when judged
+    # measured: 69/96 overall (16 on unrecognised items, 10 unknown), 69/70 when judged,
+    # 69/80 on the recognised items
     assert checks["agreement_when_judged"] >= 0.95, checks
-    assert checks["agreement"] >= 0.65, checks
+    assert checks["agreement_when_recognised"] >= 0.85, checks
+    assert checks["agreement"] >= 0.70, checks
+
+
+def test_view_floor(realdata, evaluation):
+    view = evaluation["figures"]["view"]
+    # measured: 22/22 recognised photos within their labelled views (20 side, 2 front)
+    assert view["accuracy"] >= 0.9, view
 
 
 def test_no_flawed_item_judged_correct(realdata, evaluation):
