@@ -138,45 +138,95 @@ def _detector():
     return _DETECTOR
 
 
-def run_task(task: Task) -> list[dict]:
-    """Render one form of one body from every camera; one record per still."""
+def _posed(task: Task):
     recipe, form_cls = sc.RECIPES[task.pose]
     body = load_body(task.variant)
     form = replace(form_cls(**dict(task.base)), **dict(task.change))
-    posed = pose_body(body, recipe.build(body, form, task.side))
+    return recipe, pose_body(body, recipe.build(body, form, task.side))
+
+
+def _camera(posed, azimuth: float, height: float) -> Camera:
+    return Camera.fit(posed.vertices, fov_deg=FOV, width=SIZE[0], height=SIZE[1],
+                      azimuth_deg=float(azimuth), camera_z=height, fill=0.8)
+
+
+def run_task(task: Task) -> list[dict]:
+    """Render one form of one body from every camera; one record per still."""
+    recipe, posed = _posed(task)
     truth = sc.judge_truth(task.pose, task.side, sc.truth_values(posed))
-    spec = load_pose(task.pose)
-    anywhere = [replace(c, views=("any",)) for c in spec.checks if not c.unsupported]
+    lying = load_pose(task.pose).lying
     appearance, scene = looks(task.seed)
     detector = _detector()
     records = []
     for height in HEIGHTS[recipe.kind]:
         for az in (a + task.azimuth_offset for a in AZIMUTHS):
-            camera = Camera.fit(posed.vertices, fov_deg=FOV, width=SIZE[0], height=SIZE[1],
-                                azimuth_deg=float(az), camera_z=height, fill=0.8)
+            camera = _camera(posed, az, height)
             px, depth = camera.project(posed.landmarks)
             in_frame = bool(np.all(depth > 0) and np.all((px >= 0) & (px <= SIZE)))
             frame = render(posed, camera, appearance, scene)
             lm = detector.detect(frame, 0.0)
             rec = {"pose": task.pose, "side": task.side, "form": task.form_name, "variant": task.variant,
-                   "azimuth": az, "height": height, "true_view": true_view(posed, camera),
+                   "azimuth": az, "height": height, "true_view": true_view(posed, camera, lying),
                    "truth": truth, "in_frame": in_frame, "detected": lm is not None,
-                   "est_view": None, "any_view": {}, "deployed": {}, "recognised": None}
-            if lm is not None:
-                if spec.side_legs is not None and task.side is not None:
-                    lm = LEG_ROLES[spec.side_legs](lm, task.side)
-                visible = ck.visible_set(lm, spec.visibility)
-                est = estimate_view(lm).view
-                rec["est_view"] = est
-                rec["recognised"] = ck.conditions_hold(spec.recognise, lm, visible, task.side) == ck.PASS
-                for c in anywhere:
-                    r = ck.evaluate_check(c, lm, visible, task.side, est)
-                    rec["any_view"][c.id] = [r.state, None if r.value is None else round(float(r.value), 3)]
-                rec["deployed"] = {k: r.state for k, r in ck.evaluate_all(spec, lm, visible, task.side, est).items()}
+                   "landmarks": None if lm is None else _stored(lm)}
+            judge_record(rec, lm)
             records.append(rec)
             if task.png_dir and task.form_name == "correct" and task.variant == VARIANTS[0]:
                 _save_png(task, frame, lm, rec)
     return records
+
+
+def true_views_again(records: list[dict]) -> None:
+    """Work out each loaded still's true view with the current rule (the body is posed again,
+    nothing is rendered)."""
+    by_name = {(pose, name): (base, change) for pose, _, name, base, change in forms()}
+    posed: dict = {}
+    for r in records:
+        key = (r["pose"], r["side"], r["form"], r["variant"])
+        if key not in posed:
+            base, change = by_name[(r["pose"], r["form"])]
+            posed[key] = _posed(Task(r["pose"], r["side"], r["form"], tuple(sorted(base.items())),
+                                     tuple(sorted(change.items())), r["variant"], 0))[1]
+        lying = load_pose(r["pose"]).lying
+        r["true_view"] = true_view(posed[key], _camera(posed[key], r["azimuth"], r["height"]), lying)
+
+
+def _stored(lm) -> dict:
+    """The detected landmarks, rounded, so `--load` can judge them again with newer rules."""
+    return {"xyz": np.round(lm.xyz, 1).tolist(), "visibility": np.round(lm.visibility, 3).tolist(),
+            "world": None if lm.world is None else np.round(lm.world, 4).tolist(),
+            "size": [lm.width, lm.height]}
+
+
+def _landmarks(stored: dict | None):
+    from posecheck.landmarks import Landmarks
+    if stored is None:
+        return None
+    world = None if stored["world"] is None else np.array(stored["world"], float)
+    return Landmarks(np.array(stored["xyz"], float), np.array(stored["visibility"], float),
+                     *stored["size"], world)
+
+
+def judge_record(rec: dict, lm) -> dict:
+    """Fill in a still's estimated view, recognition and check states from its landmarks
+    (None: not detected), with the current pose files and rules."""
+    rec.update({"est_view": None, "any_view": {}, "deployed": {}, "recognised": None})
+    if lm is None:
+        return rec
+    spec = load_pose(rec["pose"])
+    side = rec["side"]
+    if spec.side_legs is not None and side is not None:
+        lm = LEG_ROLES[spec.side_legs](lm, side)
+    visible = ck.visible_set(lm, spec.visibility)
+    est = estimate_view(lm, spec).view
+    rec["est_view"] = est
+    rec["recognised"] = ck.conditions_hold(spec.recognise, lm, visible, side) == ck.PASS
+    for c in spec.checks:
+        if not c.unsupported:
+            r = ck.evaluate_check(replace(c, views=("any",)), lm, visible, side, est)
+            rec["any_view"][c.id] = [r.state, None if r.value is None else round(float(r.value), 3)]
+    rec["deployed"] = {k: r.state for k, r in ck.evaluate_all(spec, lm, visible, side, est).items()}
+    return rec
 
 
 def _save_png(task: Task, frame, lm, rec) -> None:
@@ -374,7 +424,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--brief", action="store_true", help="fewer columns in the main table")
     parser.add_argument("--load", nargs="+", metavar="JSON",
                         help="render nothing: tabulate the stills of earlier --json runs together "
-                             "(e.g. one with --azimuth-offset 15 and one without: every 15 degrees)")
+                             "(e.g. one with --azimuth-offset 15 and one without: every 15 degrees), "
+                             "judging their stored landmarks again with the current rules")
     args = parser.parse_args(argv)
     if args.out and os.path.realpath(args.out).startswith(os.path.realpath("samples")):
         parser.error("--out must not be inside samples/")
@@ -386,7 +437,11 @@ def main(argv: list[str] | None = None) -> int:
         todo = []
         for path in args.load:
             with open(path, encoding="utf-8") as fh:
-                records += [r for r in json.load(fh)["records"] if not args.only or r["pose"] == args.only]
+                loaded = [r for r in json.load(fh)["records"] if not args.only or r["pose"] == args.only]
+            if loaded and "landmarks" in loaded[0]:  # judged again with the current rules
+                true_views_again(loaded)
+                loaded = [judge_record(r, _landmarks(r["landmarks"])) for r in loaded]
+            records += loaded
     elif args.jobs <= 1:
         for i, t in enumerate(todo):
             records += run_task(t)

@@ -65,12 +65,16 @@ def mid(lm: Landmarks, a: str, b: str) -> np.ndarray:
     return g.midpoint(lm.px(a), lm.px(b))
 
 
+#: The shoulder width's usual share of the torso length (shoulder midpoint to hip midpoint).
+SHOULDER_SHARE = 0.75
+
+
 def body_scale(lm: Landmarks) -> float:
     """The torso length in pixels (shoulder midpoint to hip midpoint), or the shoulder width
     over its usual share of the torso length when that is larger (a torso seen end-on is
     foreshortened). Reads only the four torso landmarks, the ruler every length declares."""
     torso = g.distance(mid(lm, "left_shoulder", "right_shoulder"), mid(lm, "left_hip", "right_hip"))
-    shoulders = g.distance(lm.px("left_shoulder"), lm.px("right_shoulder")) / 0.75
+    shoulders = g.distance(lm.px("left_shoulder"), lm.px("right_shoulder")) / SHOULDER_SHARE
     return max(torso, shoulders) or 1.0
 
 
@@ -232,7 +236,7 @@ def torso_recline(lm, side):
     toward the camera is foreshortened too, so this tells lying from upright only together
     with the legs (hips below raised knees and feet)."""
     torso = g.distance(mid(lm, "left_shoulder", "right_shoulder"), mid(lm, "left_hip", "right_hip"))
-    full = g.distance(lm.px("left_shoulder"), lm.px("right_shoulder")) / 0.75
+    full = g.distance(lm.px("left_shoulder"), lm.px("right_shoulder")) / SHOULDER_SHARE
     out_of_picture = math.degrees(math.acos(min(torso / full, 1.0))) if full else 0.0
     return max(torso_incline(lm, side), out_of_picture)
 

@@ -213,7 +213,7 @@ class Judge:
         side = self._track_side(pose, lm, t)
         lm, seen = self._by_role(pose, lm, seen, side)
         visible = seen(pose.visibility)
-        view = self.views.update(estimate_view(lm).view, t)
+        view = self.views.update(estimate_view(lm, pose).view, t)
         in_pose = self.in_pose.update(
             self._recognised(pose, lm, seen, side, widen=self.in_pose.value), t)
         results = ck.evaluate_all(pose, lm, visible, side, view, self.previous)

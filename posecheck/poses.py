@@ -75,6 +75,8 @@ class PoseSpec:
     #: landmarks count as seen for recognition from this visibility (the checks keep
     #: `visibility`): a pose may be named while a limb is hidden, its checks staying unknown
     recognise_visibility: float | None = None
+    #: the body lies on the mat, so a camera may see it end-on (`views.estimate_view`)
+    lying: bool = False
 
     @property
     def recognise_seen_from(self) -> float:
@@ -218,7 +220,7 @@ def parse_pose(text: str, path: str) -> PoseSpec:
         raise PoseFileError(f"{path}: not valid TOML: a number has too many digits") from None
     top = _Reader(path, "top level", data, (
         "name", "title", "description", "camera", "best_views", "hold_s", "priority",
-        "visibility", "side", "recognise", "phases", "checks"))
+        "visibility", "lying", "side", "recognise", "phases", "checks"))
     side = data.get("side")
     side_detect = side_legs = None
     if side is not None:
@@ -239,6 +241,14 @@ def parse_pose(text: str, path: str) -> PoseSpec:
         top.fail(f"check id '{_show(duplicates[0])}' is used twice")
     if not any(c.core for c in checks):
         top.fail("at least one check must have core = true")
+    lying = top.get("lying", bool, False)
+    upright_views = ("front", "back")
+    for c in checks:
+        wrong = [v for v in c.views if v in upright_views]
+        if lying and wrong:
+            raise PoseFileError(f"{path}: check '{_show(c.id)}': a body lying on the mat is seen "
+                                f"from the feet, the head, the side or three-quarter, never "
+                                f"'{wrong[0]}' (remove it from 'views')")
     return PoseSpec(
         name=top.get("name", str),
         title=top.get("title", str),
@@ -250,6 +260,7 @@ def parse_pose(text: str, path: str) -> PoseSpec:
         side_detect=side_detect,
         side_legs=side_legs,
         visibility=top.number("visibility", 0.5, 0, 1),
+        lying=lying,
         recognise=_conditions(path, "[recognise]", rec.get("conditions", list), asym),
         recognise_visibility=rec.number("visibility", None, 0, 1),
         phases=tuple(phases),

@@ -145,6 +145,20 @@ def turned(lm: Landmarks, degrees: float) -> Landmarks:
     return Landmarks(xyz, lm.visibility.copy(), lm.width, lm.height, world)
 
 
+def tilted(lm: Landmarks, degrees: float) -> Landmarks:
+    """The body as a camera raised to look down on it by `degrees` sees it (about the
+    horizontal picture line through the hip midpoint): the farther a point, the higher it
+    shows."""
+    xyz = lm.xyz.copy()
+    c = (xyz[INDEX["left_hip"]] + xyz[INDEX["right_hip"]]) / 2
+    e = math.radians(degrees)
+    dy, dz = xyz[:, 1] - c[1], xyz[:, 2] - c[2]
+    xyz[:, 1] = c[1] + dy * math.cos(e) - dz * math.sin(e)
+    xyz[:, 2] = c[2] + dy * math.sin(e) + dz * math.cos(e)
+    world = None if lm.world is None else (xyz - c) * METRES_PER_PX
+    return Landmarks(xyz, lm.visibility.copy(), lm.width, lm.height, world)
+
+
 # =========================================================================================
 # Canonical bodies. Coordinates are pixels (x, y, z) in a 640 x 480 frame.
 # =========================================================================================
@@ -335,7 +349,8 @@ def happy_baby_feet_end_high() -> Landmarks:
     """Correct Happy Baby from the feet end, camera above the mat, as the model reads it: the
     lying trunk shows only 40 px long (shoulder mid (400, 350) above the hip mid (400, 390)),
     but every depth is flat, so in 3-D the trunk stands upright (torso_incline 0) and the
-    view comes out "front". Its foreshortening against the 90 px shoulders says it points
+    model's depth alone would call the view "front" (the picture says feet end). Its
+    foreshortening against the 90 px shoulders says it points
     acos(40 / 120) = 70.5 deg out of the picture (torso_recline). Knees (325/475, 330) 150
     px apart; ankles (345/455, 250) above them; knee angle in the picture 136, hip angle 23,
     shins 14 deg from vertical; hands at the ankles."""

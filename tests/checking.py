@@ -47,7 +47,7 @@ def evaluate(pose_name: str, lm: Landmarks, side=AUTO, view=AUTO,
              previous: dict[str, str] | None = None) -> dict[str, ck.CheckResult]:
     p = pose(pose_name)
     side = side_of(p, lm) if side is AUTO else side
-    view = estimate_view(lm).view if view is AUTO else view
+    view = estimate_view(lm, p).view if view is AUTO else view
     return ck.evaluate_all(p, lm, ck.visible_set(lm, p.visibility), side, view, previous)
 
 

@@ -56,7 +56,7 @@ GOOD_POSE = (builtin_dir() / "malasana.toml").read_text(encoding="utf-8")
 NO_PERSON = "  No person was found: is the whole body in the picture, and well lit?"
 UNREADABLE = ("cannot read {tmp}/{name} as a video or image (is it a video file? supported: "
               "mp4, mov, avi, mkv, webm, gif and common image formats)")
-TOP_KEYS = ("name, title, description, camera, best_views, hold_s, priority, visibility, "
+TOP_KEYS = ("name, title, description, camera, best_views, hold_s, priority, visibility, lying, "
             "side, recognise, phases, checks")
 
 

@@ -77,6 +77,10 @@ def test_asymmetric_poses_have_a_side(pose_name, detect):
     assert p.asymmetric is (detect is not None)
 
 
+def test_the_poses_lying_on_the_back_say_so():
+    assert {p.name for p in load_all() if p.lying} == {"happy-baby", "figure-four"}
+
+
 @pytest.mark.parametrize("pose_name", sorted(ASYMMETRIC))
 def test_every_check_is_documented_and_has_a_cue(pose_name):
     p = load_pose(pose_name)
@@ -175,7 +179,7 @@ ALL_VIEWS = ", ".join((*VIEWS, "any"))
 BAD = [
     ("unknown top-level key", variant(colour="red"),
      "bad.toml: top level: unknown key 'colour' (valid: name, title, description, camera, "
-     "best_views, hold_s, priority, visibility, side, recognise, phases, checks)"),
+     "best_views, hold_s, priority, visibility, lying, side, recognise, phases, checks)"),
     ("unknown check key", variant(checks__0__treshold=3),
      "bad.toml: check 'deep': unknown key 'treshold' (valid: id, kind, core, views, cue, what, "
      "match, conditions, unsupported)"),
@@ -247,6 +251,11 @@ BAD = [
     ("check not a table", variant(checks=["deep"]), "bad.toml: check 1: must be a table, not str"),
     ("empty conditions", variant(checks__0__conditions=[]),
      "bad.toml: check 'deep': 'conditions' must be a non-empty list of tables"),
+    ("front view of a lying body", variant(lying=True),
+     "bad.toml: check 'deep': a body lying on the mat is seen from the feet, the head, the side "
+     "or three-quarter, never 'front' (remove it from 'views')"),
+    ("lying not a bool", variant(lying="yes"),
+     "bad.toml: top level: 'lying' must be bool, not str"),
     ("recognise not a table", variant(recognise=[1]),
      "bad.toml: top level: 'recognise' must be dict, not list"),
 ]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from posecheck.views import ViewTracker, estimate_view
+from posecheck.poses import load_pose
+from posecheck.views import ViewTracker, estimate_view, lying_angle
 
-from bodies import body, make_body, points_of, turned
+from bodies import body, make_body, points_of, tilted, turned
 
 
 def standing_back():
@@ -52,6 +53,39 @@ def test_view_from_pixels_when_there_are_no_world_landmarks():
 def test_estimate_reports_its_angles():
     e = estimate_view(turned(body("standing"), 45))
     assert e.yaw_deg == pytest.approx(45, abs=0.5) and e.pitch_deg == pytest.approx(0, abs=0.5)
+
+
+LYING = [("happy-baby", "happy_baby_side"), ("figure-four", "figure_four_right")]
+
+
+@pytest.mark.parametrize("pose_name, name", LYING)
+@pytest.mark.parametrize("turn, raised, view", [
+    (0, 0, "side"), (0, 40, "side"),  # a camera high at the side looks down on the body
+    (-90, 5, "feet"), (-90, 35, "feet"), (90, 5, "head"), (90, 35, "head"),
+    (-70, 35, "feet"), (70, 35, "head"),  # within 45 deg of the body's line: end-on
+    (30, 5, "three-quarter"), (-30, 35, "three-quarter"),
+    (-90, 0, "feet"), (90, 0, "head"),  # camera on the mat: the trunk's depth says which end
+])
+def test_a_lying_body_is_placed_from_the_picture(pose_name, name, turn, raised, view):
+    lm = tilted(turned(body(name), turn), raised)
+    assert estimate_view(lm, load_pose(pose_name)).view == view
+    assert estimate_view(lm.mirrored(), load_pose(pose_name)).view == view
+
+
+@pytest.mark.parametrize("turn, raised", [(0, 0), (-60, 20), (-30, 45), (-80, 10)])
+def test_lying_angle_recovers_where_the_camera_stands(turn, raised):
+    """Around the body from its line (90: square to the side) and above the mat. A body whose
+    shoulders are 0.75 of its torso long and which lies flat gives the angles back exactly."""
+    flat = make_body({
+        "nose": (160, 380, 0), "left_shoulder": (200, 380, 45), "right_shoulder": (200, 380, -45),
+        "left_elbow": (260, 380, 60), "right_elbow": (260, 380, -60),
+        "left_wrist": (310, 380, 60), "right_wrist": (310, 380, -60),
+        "left_hip": (320, 380, 40), "right_hip": (320, 380, -40),
+        "left_knee": (420, 380, 40), "right_knee": (420, 380, -40),
+        "left_ankle": (515, 380, 40), "right_ankle": (515, 380, -40)})
+    angle, elevation = lying_angle(tilted(turned(flat, turn), raised))
+    assert angle == pytest.approx(90 - abs(turn), abs=0.5)
+    assert elevation == pytest.approx(raised, abs=0.5)
 
 
 FPS = 30

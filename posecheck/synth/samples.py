@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import json
+import math
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -302,15 +303,38 @@ def _looks(spec: ClipSpec, kind: str, width: int, height: int):
 # ----------------------------------------------------------------------------- truth
 
 
-def true_view(posed, camera: Camera) -> str:
+#: A body lying on the mat is seen end-on with the camera within this many degrees of its
+#: line (around it, seen from above), and from the side within `90 - LYING_SIDE_DEG` of square.
+LYING_END_DEG = 35.0
+LYING_SIDE_DEG = 65.0
+
+
+def true_view(posed, camera: Camera, lying: bool = False) -> str:
     """posecheck's own view rule (views.estimate_view) applied to the true landmarks in camera
-    coordinates (x right, y down, z forward, origin between the hips, as MediaPipe's world)."""
+    coordinates (x right, y down, z forward, origin between the hips, as MediaPipe's world).
+    A lying body's view is where the camera stands around it, whatever its height: the
+    angle, seen from above, between the line of sight and the trunk (hips to shoulders)."""
+    if lying:
+        return _lying_view(posed, camera)
     c = camera.to_camera(posed.landmarks)
     px, _ = camera.project(posed.landmarks)
     hips = (c[23] + c[24]) / 2
     lm = Landmarks(xyz=np.column_stack([px, c[:, 2]]), visibility=np.ones(33),
                    width=camera.width, height=camera.height, world=c - hips)
     return estimate_view(lm).view
+
+
+def _lying_view(posed, camera: Camera) -> str:
+    p = posed.landmarks
+    trunk = ((p[11] + p[12]) - (p[23] + p[24]))[:2]
+    sight = (np.asarray(camera.target, float) - np.asarray(camera.position, float))[:2]
+    cos = float(trunk @ sight) / (float(np.linalg.norm(trunk) * np.linalg.norm(sight)) or 1.0)
+    angle = math.degrees(math.acos(max(-1.0, min(1.0, cos))))  # 0: from beyond the feet
+    if angle <= LYING_END_DEG:
+        return "feet"
+    if angle >= 180.0 - LYING_END_DEG:
+        return "head"
+    return "side" if LYING_SIDE_DEG <= angle <= 180.0 - LYING_SIDE_DEG else "three-quarter"
 
 
 class TruthError(AssertionError):
@@ -412,13 +436,14 @@ def render_clip(spec: ClipSpec, out_dir: str | Path, timing: Timing = Timing(), 
     if unknown:
         raise ValueError(f"{spec.name}: {sorted(unknown)} are not checks of {spec.pose}")
     views, fault_views, truth, verdicts = [], [], {}, []
+    lying = load_pose(spec.pose).lying
     for f, p in zip(frames, posed):
         values = sc.truth_values(p)
         verdicts.append(sc.judge_truth(spec.pose, spec.side, values))
         if f.phase != "hold":
             continue
         check_truth(spec, f, values, failing)
-        (fault_views if f.weight > 0 else views).append(true_view(p, camera))
+        (fault_views if f.weight > 0 else views).append(true_view(p, camera, lying))
         state = "fault" if f.weight == 1.0 else "correct" if f.weight == 0.0 else None
         if state and state not in truth:
             truth[state] = {c: _relevant(spec, c, values) for c in sorted(failing or checks)}
