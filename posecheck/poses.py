@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -138,8 +139,10 @@ class _Reader:
 
 
 def _show(value: object) -> str:
-    """A value as a message shows it: a huge number or a long text is cut short."""
-    text = str(value)
+    """A value as a message shows it: on one line (control characters such as a newline
+    escaped, as in a TOML string), a huge number or a long text cut short."""
+    text = "".join(repr(c)[1:-1] if unicodedata.category(c).startswith("C") else c
+                   for c in str(value))
     if len(text) <= 40:
         return text
     if isinstance(value, int):

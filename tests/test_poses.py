@@ -254,6 +254,9 @@ BAD = [
     ("front view of a lying body", variant(lying=True),
      "bad.toml: check 'deep': a body lying on the mat is seen from the feet, the head, the side "
      "or three-quarter, never 'front' (remove it from 'views')"),
+    ("newline in a value", variant(recognise__conditions__0__feature="knee\nangle"),
+     "bad.toml: [recognise] condition 1: 'feature' = 'knee\\nangle' is not valid "
+     f"(valid: {ALL_FEATURES})"),
     ("lying not a bool", variant(lying="yes"),
      "bad.toml: top level: 'lying' must be bool, not str"),
     ("recognise not a table", variant(recognise=[1]),
