@@ -17,6 +17,9 @@ from .sides import DETECTORS, GEOMETRIC, LEG_ROLES, SideTracker
 from .timer import HoldTimer, TimerSnapshot
 from .views import PLACEMENT, ViewTracker, estimate_view
 
+#: The visibility from which a landmark counts as seen while no pose is recognised.
+NO_POSE_VISIBILITY = 0.5
+
 NO_PERSON_CUE = "Step into view of the camera"
 
 
@@ -41,6 +44,9 @@ class FrameResult:
     timer: TimerSnapshot | None = None
     cue: Cue = Cue(NO_PERSON_CUE, "setup")
     landmarks: Landmarks | None = None  # as judged: legs named by role where the pose asks
+    #: the landmarks judged seen (visibility, in frame, plausible for this person's
+    #: proportions): the overlay draws the others hollow
+    visible: frozenset[str] | None = None
 
 
 class Stickiness:
@@ -209,7 +215,7 @@ class Judge:
             snap = None
             cue = Cue("Get into one of the poses so I can recognise it", "setup")
             return FrameResult(t, True, None, False, None, None, None, {}, False, 0.0, snap,
-                               self._stable_cue(cue, t))
+                               self._stable_cue(cue, t), visible=seen(NO_POSE_VISIBILITY))
         side = self._track_side(pose, lm, t)
         lm, seen = self._by_role(pose, lm, seen, side)
         visible = seen(pose.visibility)
@@ -223,7 +229,8 @@ class Judge:
         phase = self._phase(pose, lm, visible, side)
         cue = self._stable_cue(self._pick_cue(pose, results, in_pose, correct, side, view), t)
         return FrameResult(t, True, pose, in_pose, side, view, phase, results, correct,
-                           ck.frame_quality(pose, results) if in_pose else 0.0, snap, cue, lm)
+                           ck.frame_quality(pose, results) if in_pose else 0.0, snap, cue, lm,
+                           visible)
 
     def _track_side(self, pose: PoseSpec, lm: Landmarks, t: float) -> str | None:
         if not pose.asymmetric:

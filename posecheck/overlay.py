@@ -24,7 +24,7 @@ import numpy as np
 
 from . import checks as ck
 from .features import REGISTRY, body_scale
-from .judge import FrameResult
+from .judge import NO_POSE_VISIBILITY, FrameResult
 from .landmarks import INDEX, Landmarks
 from .poses import Check
 
@@ -322,8 +322,9 @@ def draw_skeleton(frame: np.ndarray, lm: Landmarks, result: FrameResult) -> np.n
     orange: a tip fails, green: its checks pass, grey: unknown or unchecked), and joints as
     filled dots, hollow when the camera cannot see them. Draws in place; returns `frame`."""
     sizes = _skeleton_sizes(frame, lm)
-    threshold = result.pose.visibility if result.pose else 0.5
-    visible = ck.visible_set(lm, threshold)
+    visible = result.visible
+    if visible is None:  # a result made without a Judge
+        visible = ck.visible_set(lm, result.pose.visibility if result.pose else NO_POSE_VISIBILITY)
     bone_status, joint_status = skeleton_status(result)
     order = sorted(BONES, key=lambda b: (b[0] in visible and b[1] in visible,
                                          STATUS_RANK[bone_status[b]]))

@@ -173,6 +173,16 @@ def test_hidden_joint_is_hollow_and_visible_joint_is_filled(pose):
     assert hidden.max() < 200  # hollow: no white fill
 
 
+def test_a_joint_the_judge_did_not_see_is_hollow_whatever_its_visibility(pose):
+    """The judge's seen set (e.g. a personal profile found the forearm implausible) decides,
+    so the picture never shows as seen a joint the checks treated as unseen."""
+    lm = squat()
+    result = replace(frame_result(pose, {}), visible=frozenset(NAMES) - {"left_elbow"})
+    out = overlay.draw_skeleton(background(), lm, result)
+    assert out[tuple(np.round(lm.px("left_elbow")[::-1]).astype(int))].max() < 200
+    assert out[tuple(np.round(lm.px("right_elbow")[::-1]).astype(int))].min() > 230
+
+
 def test_landmark_nan_or_far_outside_does_not_crash(pose):
     lm = squat()
     xyz = lm.xyz.copy()

@@ -73,6 +73,8 @@ def test_personal_ranges_judge_against_the_persons_own_shin(shin, state):
     ranges = pr.personal_ranges({"shin": shin, "thigh": 0.8})
     frame = Judge([pose("malasana")], ranges=ranges).update(bodies.body("malasana_front"), 0.0)
     assert frame.results["feet-wide"].state == state
+    # the overlay draws what the judge saw: the ankles are hollow when they were not judged
+    assert ("left_ankle" in frame.visible) is (state == ck.PASS)
 
 
 def test_personal_ranges_keep_the_population_widths():
