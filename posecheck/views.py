@@ -56,7 +56,7 @@ LYING_SHORT = 2.0
 @dataclass(frozen=True)
 class ViewEstimate:
     view: str
-    yaw_deg: float  # across-body line out of the picture plane, 0-90
+    yaw_deg: float  # across-body line out of the picture plane, 0-90 (lying: `lying_angle`)
     pitch_deg: float  # trunk out of the picture plane, 0-90
 
 
@@ -93,8 +93,7 @@ def lying_angle(lm: Landmarks) -> tuple[float, float]:
     share of the torso) are two perpendicular vectors of equal length on the floor. Seen from
     angle a around the body and elevation e, with picture scale k: |T|^2 + |A|^2 = k^2 (1 +
     sin^2 e), the area they span is k^2 sin e, and |T|^2 = k^2 (sin^2 a + cos^2 a sin^2 e)."""
-    t = (lm.px("left_shoulder") + lm.px("right_shoulder") - lm.px("left_hip") - lm.px("right_hip")) / 2
-    a = (lm.px("left_shoulder") - lm.px("right_shoulder")) / SHOULDER_SHARE
+    t, a = _trunk_and_across(lm)
     total = float(t @ t + a @ a)
     area = abs(float(t[0] * a[1] - t[1] * a[0]))
     if total <= 0.0:
@@ -107,6 +106,13 @@ def lying_angle(lm: Landmarks) -> tuple[float, float]:
             math.degrees(math.asin(min(1.0, s))))
 
 
+def _trunk_and_across(lm: Landmarks) -> tuple[np.ndarray, np.ndarray]:
+    """In the picture: the trunk (hip midpoint to shoulder midpoint) and the shoulder line
+    over its usual share of the torso length (as long as the trunk, on a typical body)."""
+    t = (lm.px("left_shoulder") + lm.px("right_shoulder") - lm.px("left_hip") - lm.px("right_hip")) / 2
+    return t, (lm.px("left_shoulder") - lm.px("right_shoulder")) / SHOULDER_SHARE
+
+
 def _lying_view(lm: Landmarks, seen: str, trunk: np.ndarray) -> ViewEstimate:
     """The view of a body lying on the mat: end-on when the picture says so (`lying_angle`,
     or a short trunk upright in the picture); otherwise side when the picture or the 3-D
@@ -114,9 +120,8 @@ def _lying_view(lm: Landmarks, seen: str, trunk: np.ndarray) -> ViewEstimate:
     the shoulders put the camera at the feet (a camera above the mat sees the nearer end
     lower); with the trunk level in the picture, the model's depth says which end."""
     angle, elevation = lying_angle(lm)
-    t = (lm.px("left_shoulder") + lm.px("right_shoulder") - lm.px("left_hip") - lm.px("right_hip")) / 2
-    torso = float(np.hypot(*t))
-    shoulders = float(np.hypot(*(lm.px("left_shoulder") - lm.px("right_shoulder")))) / SHOULDER_SHARE
+    t, across = _trunk_and_across(lm)
+    torso, shoulders = float(np.hypot(*t)), float(np.hypot(*across))
     upright = -t[1] / torso if torso else 0.0  # +1: shoulders straight above the hips
     if angle < LYING_END_DEG or abs(upright) >= LYING_UPRIGHT and torso <= LYING_SHORT * shoulders:
         if abs(upright) >= 0.1:
