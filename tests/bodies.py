@@ -135,26 +135,25 @@ def moved(lm: Landmarks, hidden: Sequence[str] = (), **points: Point) -> Landmar
 def turned(lm: Landmarks, degrees: float) -> Landmarks:
     """The body turned about the vertical line through its hip midpoint, as a camera walking
     around the person would see it (positive: the body's +x side turns away, to +z)."""
-    xyz = lm.xyz.copy()
-    c = (xyz[INDEX["left_hip"]] + xyz[INDEX["right_hip"]]) / 2
-    a = math.radians(degrees)
-    dx, dz = xyz[:, 0] - c[0], xyz[:, 2] - c[2]
-    xyz[:, 0] = c[0] + dx * math.cos(a) - dz * math.sin(a)
-    xyz[:, 2] = c[2] + dx * math.sin(a) + dz * math.cos(a)
-    world = None if lm.world is None else (xyz - c) * METRES_PER_PX
-    return Landmarks(xyz, lm.visibility.copy(), lm.width, lm.height, world)
+    return _rotated(lm, degrees, 0)
 
 
 def tilted(lm: Landmarks, degrees: float) -> Landmarks:
     """The body as a camera raised to look down on it by `degrees` sees it (about the
     horizontal picture line through the hip midpoint): the farther a point, the higher it
     shows."""
+    return _rotated(lm, degrees, 1)
+
+
+def _rotated(lm: Landmarks, degrees: float, axis: int) -> Landmarks:
+    """Pixel coordinate `axis` (0: x, 1: y) and depth rotated by `degrees` about the hip
+    midpoint; world recomputed."""
     xyz = lm.xyz.copy()
     c = (xyz[INDEX["left_hip"]] + xyz[INDEX["right_hip"]]) / 2
-    e = math.radians(degrees)
-    dy, dz = xyz[:, 1] - c[1], xyz[:, 2] - c[2]
-    xyz[:, 1] = c[1] + dy * math.cos(e) - dz * math.sin(e)
-    xyz[:, 2] = c[2] + dy * math.sin(e) + dz * math.cos(e)
+    a = math.radians(degrees)
+    du, dz = xyz[:, axis] - c[axis], xyz[:, 2] - c[2]
+    xyz[:, axis] = c[axis] + du * math.cos(a) - dz * math.sin(a)
+    xyz[:, 2] = c[2] + du * math.sin(a) + dz * math.cos(a)
     world = None if lm.world is None else (xyz - c) * METRES_PER_PX
     return Landmarks(xyz, lm.visibility.copy(), lm.width, lm.height, world)
 
