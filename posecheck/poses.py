@@ -245,13 +245,12 @@ def parse_pose(text: str, path: str) -> PoseSpec:
     if not any(c.core for c in checks):
         top.fail("at least one check must have core = true")
     lying = top.get("lying", bool, False)
-    upright_views = ("front", "back")
-    for c in checks:
-        wrong = [v for v in c.views if v in upright_views]
-        if lying and wrong:
-            raise PoseFileError(f"{path}: check '{_show(c.id)}': a body lying on the mat is seen "
-                                f"from the feet, the head, the side or three-quarter, never "
-                                f"'{wrong[0]}' (remove it from 'views')")
+    upright = [(c.id, v) for c in checks for v in c.views if v in ("front", "back")]
+    if lying and upright:
+        check_id, view = upright[0]
+        raise PoseFileError(f"{path}: check '{_show(check_id)}': a body lying on the mat is seen "
+                            f"from the feet, the head, the side or three-quarter, never "
+                            f"'{view}' (remove it from 'views')")
     return PoseSpec(
         name=top.get("name", str),
         title=top.get("title", str),

@@ -19,6 +19,8 @@ from posecheck.synth import (
     pose_body,
     render,
 )
+from posecheck.synth import scripts as sc
+from posecheck.synth.samples import true_view
 from posecheck.synth.skeleton import JOINTS, skin
 from posecheck.synth.validate import LIMB_JOINTS, standing
 
@@ -192,3 +194,19 @@ def test_detector_finds_the_standing_body():
     err = np.linalg.norm(found.xyz[:, :2] - true_px, axis=1)
     assert err[LIMB_JOINTS].mean() < 15.0
     assert err[INDEX["nose"]] < 15.0
+
+
+@pytest.mark.parametrize("azimuth, view", [
+    (0, "feet"), (30, "feet"), (-45, "three-quarter"), (60, "three-quarter"), (75, "side"),
+    (-90, "side"), (120, "three-quarter"), (150, "head"), (180, "head"),
+])
+@pytest.mark.parametrize("height", [0.45, 1.2])
+def test_a_lying_body_is_seen_from_where_the_camera_stands_whatever_its_height(
+        body, azimuth, view, height):
+    """The true view of Happy Baby: end-on within 35 deg of the body's line, side within 25
+    deg of square, three-quarter between; the camera's height does not change it."""
+    recipe, form_cls = sc.RECIPES["happy-baby"]
+    posed = pose_body(body, recipe.build(body, form_cls(), None))
+    camera = Camera.fit(posed.vertices, azimuth_deg=azimuth, camera_z=height, fov_deg=50,
+                        width=480, height=360)
+    assert true_view(posed, camera, lying=True) == view

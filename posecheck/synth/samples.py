@@ -303,10 +303,11 @@ def _looks(spec: ClipSpec, kind: str, width: int, height: int):
 # ----------------------------------------------------------------------------- truth
 
 
-#: A body lying on the mat is seen end-on with the camera within this many degrees of its
-#: line (around it, seen from above), and from the side within `90 - LYING_SIDE_DEG` of square.
-LYING_END_DEG = 35.0
-LYING_SIDE_DEG = 65.0
+#: The truth for a body lying on the mat: seen end-on with the camera within this many
+#: degrees of its line (around it, seen from above), and from the side within
+#: `90 - TRUE_LYING_SIDE_DEG` of square. (posecheck's estimate has its own limits, in views.)
+TRUE_LYING_END_DEG = 35.0
+TRUE_LYING_SIDE_DEG = 65.0
 
 
 def true_view(posed, camera: Camera, lying: bool = False) -> str:
@@ -330,11 +331,11 @@ def _lying_view(posed, camera: Camera) -> str:
     sight = (np.asarray(camera.target, float) - np.asarray(camera.position, float))[:2]
     cos = float(trunk @ sight) / (float(np.linalg.norm(trunk) * np.linalg.norm(sight)) or 1.0)
     angle = math.degrees(math.acos(max(-1.0, min(1.0, cos))))  # 0: from beyond the feet
-    if angle <= LYING_END_DEG:
+    if angle <= TRUE_LYING_END_DEG:
         return "feet"
-    if angle >= 180.0 - LYING_END_DEG:
+    if angle >= 180.0 - TRUE_LYING_END_DEG:
         return "head"
-    return "side" if LYING_SIDE_DEG <= angle <= 180.0 - LYING_SIDE_DEG else "three-quarter"
+    return "side" if TRUE_LYING_SIDE_DEG <= angle <= 180.0 - TRUE_LYING_SIDE_DEG else "three-quarter"
 
 
 class TruthError(AssertionError):
