@@ -52,6 +52,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from posecheck import checks as ck
+from posecheck.landmarks import Landmarks
 from posecheck.poses import load_pose
 from posecheck.sides import LEG_ROLES
 from posecheck.synth import scripts as sc
@@ -202,8 +203,7 @@ def _stored(lm) -> dict:
             "size": [lm.width, lm.height]}
 
 
-def _landmarks(stored: dict | None):
-    from posecheck.landmarks import Landmarks
+def _landmarks(stored: dict | None) -> Landmarks | None:
     if stored is None:
         return None
     world = None if stored["world"] is None else np.array(stored["world"], float)
