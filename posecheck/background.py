@@ -60,7 +60,10 @@ class Worker:
 
 def prefetched(items: Iterable[T], name: str = "posecheck-decode", ahead: int = 4) -> Iterator[T]:
     """The items of `items`, produced `ahead` at most in advance on another thread.
-    Leaving the loop early stops the producer at its next item."""
+    Closing the generator (`close()`, or `contextlib.closing`) stops the producer and waits
+    for it: leaving a loop over it, by `break` or an exception, does not close it while
+    anything (a traceback, say) still refers to it, and until then the producer may still be
+    reading from `items`."""
     out: queue.Queue = queue.Queue(maxsize=ahead)
     stop = threading.Event()
     failure: list[BaseException] = []

@@ -141,9 +141,8 @@ def analyze(video, pose_name, side, out, report, frames, html, model, profile_na
     from .analysis import Outputs
     from .analysis import analyze as run_analysis
     from .history import utc_now
-    from .report import format_summary
-
     from .proportions import POPULATION
+    from .report import format_summary
 
     poses = pose_names(pose_name)
     profile = load_profile(profile_name)

@@ -165,10 +165,11 @@ class FrameSource:
     """Frames of one input, in order, each with its time in seconds from the start.
 
     Attributes: `path`, `is_image`, `fps` (the container's frame rate, DEFAULT_FPS when it gives
-    none or an absurd one; the sampling rate for a slow GIF), `frame_count` (the container's claim, None when unknown), `width`,
-    `height` (of the decoded frames), `frames_read` (so far). Iterate once (like a file):
-    yields `(frame_bgr, t_s)`, frame_bgr a (height, width, 3) uint8 array. Release with
-    `close()` or a `with` block. Subclasses implement `_frames()`.
+    none or an absurd one; the sampling rate for a slow GIF), `frame_count` (the container's
+    claim, None when unknown), `width`, `height` (of the decoded frames), `frames_read` (so
+    far). Iterate once (like a file): yields `(frame_bgr, t_s)`, frame_bgr a (height, width,
+    3) uint8 array. Release with `close()` or a `with` block. Subclasses implement
+    `_frames()`.
     """
 
     is_image = False
