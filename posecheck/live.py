@@ -24,6 +24,7 @@ import numpy as np
 
 from . import checks as ck
 from .capture import Grabber
+from .interrupts import held_interrupt
 from .judge import FrameResult, Judge
 from .overlay import draw_centred_message, unit
 from .poses import PoseSpec
@@ -190,22 +191,23 @@ class Session:
                 self._paused_picture = compose_message(base, "Paused: press space to go on")
             self._show(self._paused_picture, t)
             return
-        self._last_t = t
-        if lm is not None:
-            lm = self._smoother(lm, t)
-        result = self._judge.update(lm, t)
-        if result.landmarks is not None:
-            lm = result.landmarks
-        self._follow_plan(result, t)
-        self._count_faults(result, t)
-        self._count_cue(result, t)
-        self._prev_t = t
-        self.frames += 1
-        picture = compose(image, lm, result, self._extras(t), mirror=self.options.mirror)
-        self._last_picture = picture
-        self._show(picture, t)
-        if self.recorder is not None:
-            self.recorder.add(picture, t)
+        with held_interrupt():  # Ctrl-C waits for the frame's counts and recording
+            self._last_t = t
+            if lm is not None:
+                lm = self._smoother(lm, t)
+            result = self._judge.update(lm, t)
+            if result.landmarks is not None:
+                lm = result.landmarks
+            self._follow_plan(result, t)
+            self._count_faults(result, t)
+            self._count_cue(result, t)
+            self._prev_t = t
+            self.frames += 1
+            picture = compose(image, lm, result, self._extras(t), mirror=self.options.mirror)
+            self._last_picture = picture
+            self._show(picture, t)
+            if self.recorder is not None:
+                self.recorder.add(picture, t)
         if self.clock() - self._written >= REPORT_EVERY_S:
             self._write_report()
 

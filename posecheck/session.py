@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Iterator, Protocol
 import numpy as np
 
 from .background import prefetched
+from .interrupts import held_interrupt
 from .judge import FrameResult, Judge
 from .landmarks import Landmarks
 from .smoothing import LandmarkSmoother
@@ -96,30 +97,35 @@ def run(frames: Iterable[tuple[np.ndarray, float]], detect: Callable, judge: Jud
 
 def _judge_all(items, judge: Judge, sinks: list[Sink], smoother: LandmarkSmoother | None,
                stages: StageTimes, on_frame: Callable[[FrameResult], None] | None) -> None:
-    clock = time.perf_counter
     lm = result = None
     for image, t, found, judged in items:
-        if not judged:
-            for sink in sinks:
-                if getattr(sink, "every_frame", False):
-                    start = clock()
-                    sink.frame(image, lm, result)
-                    stages.add(sink.name, clock() - start)
-            continue
-        lm = found
-        start = clock()
-        if lm is not None and smoother is not None:
-            lm = smoother(lm, t)
-        stages.add("smooth", clock() - start)
-        start = clock()
-        result = judge.update(lm, t)
-        if result.landmarks is not None:
-            lm = result.landmarks  # the legs named as judged, for drawing and records
-        stages.add("judge", clock() - start)
-        for sink in sinks:
-            start = clock()
-            sink.frame(image, lm, result)
-            stages.add(sink.name, clock() - start)
-        stages.frames += 1
+        with held_interrupt():  # every output gets this frame, or none does
+            if not judged:
+                _deliver(image, lm, result, sinks, stages, every_frame_only=True)
+                continue
+            lm = found
+            start = time.perf_counter()
+            if lm is not None and smoother is not None:
+                lm = smoother(lm, t)
+            stages.add("smooth", time.perf_counter() - start)
+            start = time.perf_counter()
+            result = judge.update(lm, t)
+            if result.landmarks is not None:
+                lm = result.landmarks  # the legs named as judged, for drawing and records
+            stages.add("judge", time.perf_counter() - start)
+            _deliver(image, lm, result, sinks, stages)
+            stages.frames += 1
         if on_frame is not None:
             on_frame(result)
+
+
+def _deliver(image, lm: Landmarks | None, result: FrameResult | None, sinks: list[Sink],
+             stages: StageTimes, every_frame_only: bool = False) -> None:
+    """Hand one frame to the sinks (with `every_frame_only`, to those that draw every frame,
+    for the frames between judged ones)."""
+    for sink in sinks:
+        if every_frame_only and not getattr(sink, "every_frame", False):
+            continue
+        start = time.perf_counter()
+        sink.frame(image, lm, result)
+        stages.add(sink.name, time.perf_counter() - start)

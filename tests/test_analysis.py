@@ -36,6 +36,52 @@ def test_ctrl_c_keeps_report_and_frames_done_so_far(tmp_path, realdata):
     assert int(cv2.VideoCapture(outputs.video).get(cv2.CAP_PROP_FRAME_COUNT)) == 20
 
 
+def test_ctrl_c_between_two_outputs_still_gives_both_the_frame(tmp_path, realdata, monkeypatch):
+    """A real SIGINT that lands just after the CSV took a frame, before the report did: the
+    frame reaches every output before the run stops (CI once saw 2 CSV rows, 1 counted)."""
+    import os
+    import signal
+
+    from posecheck import report
+
+    clip = realdata / "malasana" / "flawed" / "mi-rutina-saludable__deep-squat.mov"
+    outputs = Outputs(report=str(tmp_path / "r.json"), frames=str(tmp_path / "f.csv"))
+    write = report.FrameCsv.write
+    rows = []
+
+    def write_then_ctrl_c(self, result):
+        write(self, result)
+        rows.append(result)
+        if len(rows) == 5:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(report.FrameCsv, "write", write_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        analyze(str(clip), [load_pose("malasana")], outputs)
+    summary = json.loads((tmp_path / "r.json").read_text())
+    assert summary["status"] == "interrupted"
+    assert summary["frames"] == 5
+    assert len(list(csv.DictReader((tmp_path / "f.csv").open()))) == 5
+
+
+def test_a_held_ctrl_c_arrives_once_the_block_is_done():
+    import os
+    import signal
+
+    from posecheck.interrupts import held_interrupt
+
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        with held_interrupt():
+            os.kill(os.getpid(), signal.SIGINT)
+            done.append("rest of the frame")
+    assert done == ["rest of the frame"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with held_interrupt():  # nothing pressed: nothing raised
+        done.append("next frame")
+    assert done[-1] == "next frame"
+
+
 @pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
 def test_an_interrupted_run_stops_its_threads_before_the_file_and_model_close(error):
     """Closing a capture while another thread reads from it crashes OpenCV (a segfault, seen
