@@ -409,6 +409,10 @@ def poses_show(name: str) -> None:
     click.echo(f"Camera: {spec.camera}")
     click.echo(f"Hold: {spec.hold_s:.0f} s" + ("; sides: left and right" if spec.asymmetric
                                                else ""))
+    for phase in spec.phases:
+        hidden = (f": hides the {phase.hidden_leg} leg, and says \"{phase.hidden_cue}\""
+                  if phase.hidden_leg else "")
+        click.echo(f"Phase: {phase.name}{hidden}")
     click.echo("Checks (* = core: must pass for correct form):")
     for c in spec.checks:
         views = "any view" if "any" in c.views else ", ".join(c.views)

@@ -55,6 +55,11 @@ class Check:
 class Phase:
     name: str
     conditions: tuple[Condition, ...]
+    #: the leg ("working" or "other") this phase hides from any camera, and what to say when
+    #: a core check cannot see it (instead of "Can't see your left ankle", which asks for a
+    #: camera move that would not help)
+    hidden_leg: str | None = None
+    hidden_cue: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,6 +183,19 @@ def _conditions(path: str, where: str, value: object, asymmetric: bool) -> tuple
     )
 
 
+def _phase(path: str, index: int, table, asymmetric: bool) -> Phase:
+    where = f"phase {index + 1}"
+    p = _Reader(path, where, table, ("name", "conditions", "hidden"))
+    hidden_leg, hidden_cue = None, ""
+    if "hidden" in p.table:
+        if not asymmetric:
+            p.fail("'hidden' names the working or other leg: the pose needs a [side] table")
+        h = _Reader(path, f"{where} 'hidden'", p.get("hidden", dict), ("leg", "cue"))
+        hidden_leg, hidden_cue = h.choice("leg", ("working", "other")), h.get("cue", str)
+    return Phase(p.get("name", str), _conditions(path, where, p.get("conditions", list), asymmetric),
+                 hidden_leg, hidden_cue)
+
+
 def _check(path: str, index: int, table: object, asymmetric: bool) -> Check:
     where = f"check {index + 1}"
     if isinstance(table, dict) and isinstance(table.get("id"), str):
@@ -234,9 +252,7 @@ def parse_pose(text: str, path: str) -> PoseSpec:
     rec = _Reader(path, "[recognise]", top.get("recognise", dict), ("conditions", "visibility"))
     phases = []
     for i, table in enumerate(top.get("phases", list, [])):
-        p = _Reader(path, f"phase {i + 1}", table, ("name", "conditions"))
-        phases.append(Phase(p.get("name", str),
-                            _conditions(path, f"phase {i + 1}", p.get("conditions", list), asym)))
+        phases.append(_phase(path, i, table, asym))
     checks = [_check(path, i, t, asym) for i, t in enumerate(top.get("checks", list))]
     ids = [c.id for c in checks]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})

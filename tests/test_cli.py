@@ -42,6 +42,13 @@ def test_poses_show_gives_checks_cues_and_camera():
     assert "Lift your chest and lengthen your spine" in result.output
 
 
+def test_poses_show_names_the_phases_and_what_a_phase_hides():
+    lines = invoke("poses", "show", "pigeon").output.splitlines()
+    assert "Phase: upright" in lines
+    assert ('Phase: folded: hides the working leg, and says "Your front leg is hidden while '
+            'you fold: this time is not counted"') in lines
+
+
 def test_poses_check_accepts_a_bundled_file():
     path = Path(__file__).resolve().parents[1] / "poses" / "pigeon.toml"
     result = invoke("poses", "check", path)
