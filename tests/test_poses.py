@@ -173,6 +173,13 @@ def test_an_unsupported_check_is_always_unknown_and_says_why():
     assert not judgeable(elbows, "front") and judgeable(p.checks[0], "front")
 
 
+def folded(side: dict | None, **hidden) -> dict:
+    """GOOD with a 'folded' phase that hides a leg (`hidden`), and `side` if given."""
+    phase = {"name": "folded", "hidden": hidden,
+             "conditions": [{"feature": "torso_from_vertical", "min": 60}]}
+    return variant(phases=[phase], **({"side": side} if side else {}))
+
+
 ALL_FEATURES = ", ".join(sorted(REGISTRY))
 ALL_VIEWS = ", ".join((*VIEWS, "any"))
 
@@ -257,20 +264,12 @@ BAD = [
     ("newline in a value", variant(recognise__conditions__0__feature="knee\nangle"),
      "bad.toml: [recognise] condition 1: 'feature' = 'knee\\nangle' is not valid "
      f"(valid: {ALL_FEATURES})"),
-    ("hidden leg on a symmetric pose",
-     variant(phases=[{"name": "low", "hidden": {"leg": "working", "cue": "Hidden"},
-                      "conditions": [{"feature": "torso_from_vertical", "min": 60}]}]),
+    ("hidden leg on a symmetric pose", folded(None, leg="working", cue="Hidden"),
      "bad.toml: phase 1: 'hidden' names the working or other leg: the pose needs a [side] "
      "table"),
-    ("hidden leg not a leg role",
-     variant(side={"detect": "more_bent_knee"},
-             phases=[{"name": "low", "hidden": {"leg": "left", "cue": "Hidden"},
-                      "conditions": [{"feature": "torso_from_vertical", "min": 60}]}]),
+    ("hidden leg not a leg role", folded({"detect": "more_bent_knee"}, leg="left", cue="Hidden"),
      "bad.toml: phase 1 'hidden': 'leg' = 'left' is not valid (valid: working, other)"),
-    ("hidden without its words",
-     variant(side={"detect": "more_bent_knee"},
-             phases=[{"name": "low", "hidden": {"leg": "working"},
-                      "conditions": [{"feature": "torso_from_vertical", "min": 60}]}]),
+    ("hidden without its words", folded({"detect": "more_bent_knee"}, leg="working"),
      "bad.toml: phase 1 'hidden': missing required key 'cue'"),
     ("lying not a bool", variant(lying="yes"),
      "bad.toml: top level: 'lying' must be bool, not str"),
