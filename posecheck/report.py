@@ -31,7 +31,7 @@ class ReportBuilder:
         self.source, self.is_image, self.fps = source, is_image, fps
         self.max_gap_s = max_gap_s
         self.frames = self.person_frames = 0
-        self.duration_s = self.person_s = 0.0
+        self.duration_s = 0.0
         self.pose_s: Counter[str] = Counter()
         self.side_s: Counter[str] = Counter()
         self.correct_form_s: Counter[str] = Counter()
@@ -53,7 +53,6 @@ class ReportBuilder:
         self.last = r
         if r.person:
             self.person_frames += 1
-            self.person_s += dt
         if r.pose is not None and r.timer is not None:
             self.hold[(r.pose.name, r.side)] = (r.timer.total_s, r.timer.longest_s)
         if not r.in_pose or r.pose is None:
