@@ -355,25 +355,33 @@ def score(paths, labels_path, pose_mode, jobs, json_path, model, progress):
     if json_path:
         check_writable(json_path)
     runs = []
+    status = "done"
     with click.progressbar(length=len(clips), label="Scoring", file=sys.stderr,
                            show_pos=True, hidden=not progress) as bar:
-        for run in ev.run_all(clips, labels, pose_mode, jobs, model):
-            runs.append(run)
-            bar.update(1)
-            if json_path:
-                write_json(json_path, _score_json(ev, runs, clips, labels, done=False))
-    data = _score_json(ev, runs, clips, labels, done=True)
+        try:
+            for run in ev.run_all(clips, labels, pose_mode, jobs, model):
+                runs.append(run)
+                bar.update(1)
+                if json_path:
+                    write_json(json_path, _score_json(ev, runs, clips, labels, "running"))
+        except KeyboardInterrupt:
+            status = "interrupted"
+    data = _score_json(ev, runs, clips, labels, status)
     if json_path:
         write_json(json_path, data)
     click.echo(ev.format_table(data["clips"]))
     if data.get("overall"):
         click.echo("")
         click.echo(ev.format_metrics(data))
+    if status == "interrupted":
+        kept = " (the JSON keeps them)" if json_path else ""
+        click.echo(f"Interrupted: scored {len(runs)} of {len(clips)} clips{kept}.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
 
 
-def _score_json(ev, runs, clips, labels, done: bool) -> dict:
+def _score_json(ev, runs, clips, labels, status: str) -> dict:
     runs = ev.order_runs(runs, clips)
-    out = {"status": "done" if done else "running",
+    out = {"status": status,
            "clips": [ev.clip_row(r, labels.get(Path(r.path).name)) for r in runs]}
     m = ev.metrics(runs, labels)
     if m:

@@ -3,7 +3,8 @@ their labels."""
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import signal
+from multiprocessing import Pool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -74,10 +75,18 @@ def run_all(clips: list[Path], labels: dict[str, ClipLabel], pose_mode: str, job
         for c in clips:
             yield run_clip(str(c), pose_mode, label_pose(c), model)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(run_clip, str(c), pose_mode, label_pose(c), model) for c in clips]
-        for future in as_completed(futures):
-            yield future.result()
+    # Ctrl-C is the parent's to handle: leaving the pool stops the workers at once.
+    work = [(str(c), pose_mode, label_pose(c), model) for c in clips]
+    with Pool(jobs, initializer=_ignore_ctrl_c) as pool:
+        yield from pool.imap_unordered(_run_clip, work)
+
+
+def _run_clip(args: tuple) -> ClipRun:
+    return run_clip(*args)
+
+
+def _ignore_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def metrics(runs: list[ClipRun], labels: dict[str, ClipLabel]) -> dict | None:

@@ -72,3 +72,35 @@ def test_faults_are_found_in_the_faulty_clips(scored):
     # (a correct clip may list a fault seen while moving into the pose: "Sink your hips
     # lower" on the way down is right; the metrics score only the hold)
     assert "spine-upright" not in rows["malasana-side-correct.mp4"]["faults"]
+
+
+def test_ctrl_c_keeps_the_clips_scored_so_far(tmp_path):
+    """Ctrl-C (to the whole process group, as a terminal sends it) while clips are scored in
+    parallel: the run stops at once with exit 130 and one line, and the JSON says
+    'interrupted' and keeps the clips finished, with their metrics."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "score.json"
+    clips = [str(SAMPLES / f"{name}.mp4") for name in SUBSET[:6]]
+    proc = subprocess.Popen([sys.executable, "-m", "posecheck", "score", *clips, "--jobs", "2",
+                             "--json", str(out), "--no-progress"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if out.exists() and json.loads(out.read_text())["clips"]:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stdout + stderr
+    done = json.loads(out.read_text())
+    assert done["status"] == "interrupted" and 1 <= len(done["clips"]) < 6
+    assert stderr.strip().splitlines() == [
+        f"Interrupted: scored {len(done['clips'])} of 6 clips (the JSON keeps them)."]
+    assert done["overall"]["clips"] == len(done["clips"])
