@@ -473,9 +473,14 @@ def calibrate(source, camera, profile_name, seconds, model):
         raise UserError("give a photo or video to calibrate from, or --camera N")
     path = profile_path(profile_name)
     old = load(profile_name) if path.is_file() else None
-    frames, needed = detect_frames(source, camera, seconds, model)
     name = source or f"camera {camera}"
-    sizes, count = measure_frames(frames, name, needed)
+    try:
+        frames, needed = detect_frames(source, camera, seconds, model)
+        sizes, count = measure_frames(frames, name, needed)
+    except KeyboardInterrupt:
+        kept = f" (profile '{profile_name}' is as it was)" if old else ""
+        click.echo(f"Interrupted: no profile written{kept}.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     info = {"source": name, "frames": count, "date": f"{datetime.now():%Y-%m-%d %H:%M}"}
     save_profile(Profile(profile_name, path, sizes, old.adjust if old else {}, info))
     click.echo(f"Measured on {count} frame{'s' * (count != 1)} of {name} (torso lengths):")

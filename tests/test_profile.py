@@ -63,6 +63,22 @@ def test_recalibrating_keeps_the_adjustments(standing_photo):
     assert set(profile.proportions) == set(POPULATION)
 
 
+def test_ctrl_c_while_measuring_leaves_the_profile_as_it_was(standing_photo, monkeypatch):
+    from posecheck import calibrate
+
+    path = write_profile("default", '[adjust."malasana/feet-wide"]\nmin = 0.9\n')
+    before = path.read_text()
+
+    def pressed(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(calibrate, "measure_frames", pressed)
+    result = invoke("calibrate", standing_photo)
+    assert result.exit_code == 130 and "Traceback" not in result.output
+    assert result.output == "Interrupted: no profile written (profile 'default' is as it was).\n"
+    assert path.read_text() == before
+
+
 def _crop_top(photo, tmp_path):
     image = cv2.imread(str(photo))
     path = tmp_path / "top.png"
