@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .features import REGISTRY, measure
-from .landmarks import INDEX, NAMES, Landmarks, other_side
-from .poses import Check, Condition, PoseSpec
+from .landmarks import INDEX, LEG_PARTS, NAMES, Landmarks, other_side
+from .poses import Check, Condition, Phase, PoseSpec
 from .proportions import POPULATION, Range, unseen
 from .views import PLACEMENT
 
@@ -184,8 +184,13 @@ def fill_cue(cue: str, side: str | None) -> str:
     return cue.replace("{working}", side).replace("{other}", other_side(side))
 
 
-def unknown_reason(check: Check, result: CheckResult) -> str:
-    """Why a check could not be judged, in words for the user."""
+def unknown_reason(check: Check, result: CheckResult, phase: Phase | None = None,
+                   side: str | None = None) -> str:
+    """Why a check could not be judged, in words for the user. When all it misses is the
+    leg that `phase` hides from any camera (a folded Pigeon's front leg, under the chest),
+    the phase's own words: no camera move would help."""
+    if _hidden_by(phase, side, result.missing):
+        return phase.hidden_cue
     if check.unsupported:
         return f"posecheck can't judge {check.id} from a camera yet"
     if result.wrong_view:
@@ -197,3 +202,11 @@ def unknown_reason(check: Check, result: CheckResult) -> str:
     if result.no_side:
         return "Can't tell which side you are working: let the camera see both legs"
     return f"Can't judge {check.id} yet"
+
+
+def _hidden_by(phase: Phase | None, side: str | None, missing: tuple[str, ...]) -> bool:
+    if phase is None or phase.hidden_leg is None or side is None or not missing:
+        return False
+    leg = side if phase.hidden_leg == "working" else other_side(side)
+    return all(name.startswith(f"{leg}_") and name.split("_", 1)[1] in LEG_PARTS
+               for name in missing)

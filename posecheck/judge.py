@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import checks as ck
-from .landmarks import LEG_PARTS, Landmarks, other_side
+from .landmarks import Landmarks
 from .poses import PoseSpec
 from .proportions import POPULATION, Range
 from .sides import DETECTORS, GEOMETRIC, LEG_ROLES, SideTracker
@@ -262,8 +262,8 @@ class Judge:
                 return Cue(ck.fill_cue(check.cue, side), "fault")
         for check in ordered:
             if check.core and results[check.id].state == ck.UNKNOWN:
-                hidden = _hidden_by_phase(pose, phase, side, results[check.id])
-                return Cue(hidden or ck.unknown_reason(check, results[check.id]), "unknown")
+                return Cue(ck.unknown_reason(check, results[check.id], pose.phase_named(phase),
+                                             side), "unknown")
         for check in pose.checks:
             if check.kind == "tip" and results[check.id].state == ck.FAIL:
                 return Cue(ck.fill_cue(check.cue, side), "tip")
@@ -282,17 +282,3 @@ class Judge:
               and t - self._cue_t >= self.cue_hold_s):
             self._cue, self._cue_t = cue, t
         return self._cue
-
-
-def _hidden_by_phase(pose: PoseSpec, phase: str | None, side: str | None,
-                     result: ck.CheckResult) -> str | None:
-    """The phase's own words when all a check misses is the leg that phase hides (a folded
-    Pigeon's front leg is under the chest, whatever the camera), else None."""
-    spec = next((p for p in pose.phases if p.name == phase), None)
-    if spec is None or spec.hidden_leg is None or side is None or not result.missing:
-        return None
-    leg = side if spec.hidden_leg == "working" else other_side(side)
-    if all(name.startswith(f"{leg}_") and name.split("_", 1)[1] in LEG_PARTS
-           for name in result.missing):
-        return spec.hidden_cue
-    return None

@@ -92,6 +92,9 @@ class PoseSpec:
     def asymmetric(self) -> bool:
         return self.side_detect is not None
 
+    def phase_named(self, name: str | None) -> Phase | None:
+        return next((p for p in self.phases if p.name == name), None)
+
 
 class _Reader:
     """Typed access to one TOML table, raising errors that say where."""

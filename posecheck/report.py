@@ -67,7 +67,8 @@ class ReportBuilder:
             result = r.results[check.id]
             self.checks[name][check.id][result.state] += dt
             if result.state == ck.UNKNOWN:
-                self.reasons[name][check.id][ck.unknown_reason(check, result)] += dt
+                why = ck.unknown_reason(check, result, r.pose.phase_named(r.phase), r.side)
+                self.reasons[name][check.id][why] += dt
 
     def _dt(self, t: float) -> float:
         previous, self._t = self._t, t
@@ -113,7 +114,8 @@ class ReportBuilder:
             entry["state"] = result.state if result else ck.UNKNOWN
             entry["value"] = _round(result.value) if result else None
             if result and result.state == ck.UNKNOWN:
-                entry["unknown_because"] = ck.unknown_reason(check, result)
+                entry["unknown_because"] = ck.unknown_reason(check, result,
+                                                              pose.phase_named(r.phase), r.side)
         return self._common(pose) | {
             "duration_s": 0.0, "in_pose_s": 0.0, "correct_s": 0.0, "correct_form_s": 0.0,
             "longest_hold_s": 0.0, "hold_target_s": pose.hold_s if pose else None,
@@ -286,9 +288,7 @@ def format_summary(s: dict) -> str:
     for w in s["warnings"]:
         lines.append(f"  warning: {w}")
     if s["kind"] == "image":
-        verdict = "correct form" if s["correct"] else (
-            "form needs work" if s.get("in_pose") else "not in the pose")
-        lines.append(f"  verdict       {verdict}   score {s['score']}/100")
+        lines.append(f"  verdict       {_photo_verdict(s)}   score {s['score']}/100")
     else:
         target = s["hold_target_s"]
         lines += [
@@ -300,6 +300,20 @@ def format_summary(s: dict) -> str:
         ]
     lines.extend(_check_lines(s))
     return "\n".join(lines)
+
+
+def _photo_verdict(s: dict) -> str:
+    """Correct, a fault to fix, or (nothing failing) which core check could not be judged:
+    "form needs work" is never said of a form posecheck could not see."""
+    if s["correct"]:
+        return "correct form"
+    if not s.get("in_pose"):
+        return "not in the pose"
+    checks = s["checks"].values()
+    if any(c["kind"] == "fault" and c["state"] == "fail" for c in checks):
+        return "form needs work"
+    unseen = next(c for c in checks if c["core"] and c["state"] == "unknown")
+    return f"not judged: {unseen['unknown_because']}"
 
 
 def _check_lines(s: dict) -> list[str]:

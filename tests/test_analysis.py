@@ -141,3 +141,15 @@ def test_fast_judges_a_third_of_a_30fps_clip_and_credits_the_same_hold(tmp_path)
     assert int(cv2.VideoCapture(out).get(cv2.CAP_PROP_FRAME_COUNT)) == frames
     assert full["correct_s"] > 5
     assert abs(fast["correct_s"] - full["correct_s"]) <= 0.2
+
+
+def test_a_folded_pigeon_video_says_why_its_front_knee_was_not_judged(tmp_path):
+    """The rendered folded Pigeon (real model): through the fold the report gives the
+    phase's words for front-knee-bent, not "Can't see your left ankle"."""
+    clip = SAMPLES / "pigeon-left-side-folded.mp4"
+    outputs = Outputs(report=str(tmp_path / "r.json"))
+    analyze(str(clip), [load_pose("pigeon")], outputs)
+    check = json.loads((tmp_path / "r.json").read_text())["checks"]["front-knee-bent"]
+    reasons = check["unknown_because"]
+    assert next(iter(reasons)) == "Your front leg is hidden while you fold: it can't be checked"
+    assert reasons[next(iter(reasons))] >= 5.0  # seconds of the fold

@@ -46,7 +46,7 @@ def test_poses_show_names_the_phases_and_what_a_phase_hides():
     lines = invoke("poses", "show", "pigeon").output.splitlines()
     assert "Phase: upright" in lines
     assert ('Phase: folded: hides the working leg, and says "Your front leg is hidden while '
-            'you fold: this time is not counted"') in lines
+            'you fold: it can\'t be checked"') in lines
 
 
 def test_poses_check_accepts_a_bundled_file():

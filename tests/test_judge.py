@@ -268,7 +268,7 @@ def test_a_lasting_fault_shows_its_cue_within_half_a_second():
 
 # --- a phase that hides a leg ------------------------------------------------------------------
 
-FOLD_CUE = "Your front leg is hidden while you fold: this time is not counted"
+FOLD_CUE = "Your front leg is hidden while you fold: it can't be checked"
 
 
 def test_a_folded_pigeon_says_its_front_leg_is_hidden_not_where_to_look():
