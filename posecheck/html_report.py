@@ -35,7 +35,9 @@ JPEG_QUALITY = 80
 MAX_RANGES = 4  # episodes listed by time under one cue
 PHOTO_NOTE = "Judged from this one photo; hold times need a video."
 VERDICTS = {"good": "Your form was correct.", "mixed": "Your form was correct most of the time.",
-            "bad": "Your form needs work."}
+            "bad": "Your form needs work.",
+            "unseen": "Most of the time, posecheck could not judge your form."}
+UNSEEN_PHOTO = "posecheck could not judge your form in this photo."
 
 
 class HtmlSink:
@@ -132,14 +134,42 @@ def _verdict(s: dict, pose: PoseSpec | None, pt: PoseTimeline | None) -> str:
     if pose is None or not judged:
         return f'<section class="verdict none"><p class="big">{_e(s["message"])}</p></section>'
     main = _main_fault(s, pose, pt)
-    level = "bad" if not s["correct"] else "mixed" if main else "good"
+    unseen = _mostly_unseen(s, pose, pt)
+    level = ("mixed" if main else "good") if s["correct"] else "unseen" if unseen else "bad"
     lines = [PHOTO_NOTE] if s["kind"] == "image" else _hold_lines(s)
     if main is not None:
         lines.insert(0, f"The main thing to work on: {ck.fill_cue(main.cue, s.get('side'))}.")
+    if unseen is not None:
+        lines.insert(0, f"{check_label(unseen[0])}: {unseen[1]}.")
     body = "".join(f"<p>{_e(line)}</p>" for line in lines)
     return (f'<section class="verdict {level}">'
             f'<div class="score"><b>{s["score"]}</b><span>form score / 100</span></div>'
-            f'<div><p class="big">{VERDICTS[level]}</p>{body}</div></section>')
+            f'<div><p class="big">{_headline(level, s)}</p>{body}</div></section>')
+
+
+def _headline(level: str, s: dict) -> str:
+    return UNSEEN_PHOTO if level == "unseen" and s["kind"] == "image" else VERDICTS[level]
+
+
+def _mostly_unseen(s: dict, pose: PoseSpec, pt: PoseTimeline | None) -> tuple[str, str] | None:
+    """(check id, why) of the core check that went unjudged longest, when that kept the form
+    from being judged correct more than any fault did (a photo: no fault failed); else None.
+    A form the camera could not see is never said to need work."""
+    core = [c for c in pose.checks if c.core and s["checks"][c.id].get("unknown_because")]
+    if not core:
+        return None
+    if pt is None:
+        failing = any(s["checks"][c.id]["state"] == ck.FAIL for c in pose.checks
+                      if c.kind == "fault")
+        worst = core[0]
+        return None if failing else (worst.id, s["checks"][worst.id]["unknown_because"])
+    worst = max(core, key=lambda c: s["checks"][c.id]["unknown_s"])
+    unseen_s = s["checks"][worst.id]["unknown_s"]
+    if unseen_s <= max((_failed_s(pt, c.id) for c in pose.checks if c.kind == "fault"),
+                       default=0.0):
+        return None
+    reasons = s["checks"][worst.id]["unknown_because"]
+    return worst.id, next(iter(reasons))
 
 
 def _main_fault(s: dict, pose: PoseSpec, pt: PoseTimeline | None):
@@ -306,7 +336,7 @@ h2{margin:0 0 10px;font-size:1.3em}
 h3{margin:16px 0 6px;font-size:1.05em}
 .verdict{display:flex;gap:24px;align-items:center;border-left:8px solid #aab1b9}
 .verdict.good{border-color:#2e9d4f}.verdict.mixed{border-color:#f0a01e}
-.verdict.bad{border-color:#d64541}
+.verdict.bad{border-color:#d64541}.verdict.unseen{border-color:#7a8591}
 .verdict p{margin:2px 0}.verdict .big{font-size:1.35em;font-weight:600}
 .score{text-align:center;min-width:110px}
 .score b{display:block;font-size:3em;line-height:1}

@@ -209,6 +209,28 @@ def test_page_of_an_interrupted_run_names_the_fault_and_when():
     assert page.count("data:image/png;base64,") == 2
 
 
+@pytest.mark.parametrize("unseen, failing, headline", [
+    (30, 5, "Most of the time, posecheck could not judge your form."),
+    (5, 30, "Your form needs work."),
+])
+def test_the_headline_blames_the_form_only_when_a_fault_kept_it_from_correct(unseen, failing,
+                                                                              headline):
+    """A core check the camera could not see (a folded Pigeon's front knee) is not a fault:
+    when it, more than any fault, kept the form from correct, the headline says so."""
+    from dataclasses import replace
+
+    frames = [replace(frame(i, unknown=("spine-upright",)), correct=False) for i in range(unseen)]
+    frames += [frame(i, fail=("spine-upright",)) for i in range(unseen, unseen + failing)]
+    builder = ReportBuilder([MALASANA], "clip.mp4", False, FPS)
+    for r in frames:
+        builder.add(r)
+    builder.status = "done"
+    page = render_page(builder.summary(), MALASANA, record(frames)[0])
+    assert f'<p class="big">{headline}</p>' in page
+    said = "<p>Spine upright: Can&#x27;t see your left ankle.</p>" in page
+    assert said == (unseen > failing)
+
+
 def self_contained(page: str) -> bool:
     return not re.search(r"https?://|<script|<link", page)
 
@@ -275,3 +297,17 @@ def test_unwritable_html_path_is_a_one_line_error(tmp_path):
     lines = [ln for ln in result.output.splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith("Error: cannot write")
     assert "r.html" in lines[0]
+
+
+def test_a_folded_pigeon_photo_is_not_judged_rather_than_needing_work():
+    from bodies import body
+    from posecheck.judge import Judge
+
+    builder = ReportBuilder([PIGEON], "fold.png", True, FPS)
+    builder.add(Judge([PIGEON], side="right", settle_s=0.0).update(
+        body("pigeon_right_folded_hidden"), 0.0))
+    builder.status = "done"
+    page = render_page(builder.summary(), PIGEON, None)
+    assert '<p class="big">posecheck could not judge your form in this photo.</p>' in page
+    assert ("<p>Front knee bent: Your front leg is hidden while you fold: it can&#x27;t be "
+            "checked.</p>") in page
