@@ -134,7 +134,7 @@ def _verdict(s: dict, pose: PoseSpec | None, pt: PoseTimeline | None) -> str:
     if pose is None or not judged:
         return f'<section class="verdict none"><p class="big">{_e(s["message"])}</p></section>'
     main = _main_fault(s, pose, pt)
-    unseen = _mostly_unseen(s, pose, pt)
+    unseen = None if s["correct"] else _mostly_unseen(s, pose, pt)
     level = ("mixed" if main else "good") if s["correct"] else "unseen" if unseen else "bad"
     lines = [PHOTO_NOTE] if s["kind"] == "image" else _hold_lines(s)
     if main is not None:

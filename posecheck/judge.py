@@ -251,7 +251,7 @@ class Judge:
         return None
 
     def _pick_cue(self, pose: PoseSpec, results, in_pose: bool, correct: bool,
-                  side: str | None, view: str | None, phase: str | None = None) -> Cue:
+                  side: str | None, view: str | None, phase: str | None) -> Cue:
         if not in_pose:
             where = " or ".join(PLACEMENT[v] for v in pose.best_views[:2])
             text = f"Get into {pose.title}" + (f" (camera {where})" if where else "")
