@@ -17,8 +17,10 @@ from typing import Iterator
 def held_interrupt() -> Iterator[None]:
     """Run the block with SIGINT held; one that arrived meanwhile is delivered on leaving
     (to whatever handler was there before: usually KeyboardInterrupt). Off the main thread,
-    where Python cannot change signal handlers, the block runs as it is."""
-    if threading.current_thread() is not threading.main_thread():
+    where Python cannot change signal handlers, or under a handler installed outside Python,
+    the block runs as it is."""
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is None):  # a handler Python cannot put back
         yield
         return
     pending: list[int] = []
