@@ -25,7 +25,7 @@ from .judge import FrameResult
 from .landmarks import Landmarks
 from .overlay import annotate
 from .poses import PoseSpec
-from .report import ReportBuilder
+from .report import ReportBuilder, photo_unseen
 from .report_charts import check_label, clock, timeline_png, values_png
 from .timeline import Episode, KeyFrame, PoseTimeline, Timeline, key_frames
 from .views import PLACEMENT
@@ -155,14 +155,11 @@ def _mostly_unseen(s: dict, pose: PoseSpec, pt: PoseTimeline | None) -> tuple[st
     """(check id, why) of the core check that went unjudged longest, when that kept the form
     from being judged correct more than any fault did (a photo: no fault failed); else None.
     A form the camera could not see is never said to need work."""
+    if pt is None:
+        return photo_unseen(s)
     core = [c for c in pose.checks if c.core and s["checks"][c.id].get("unknown_because")]
     if not core:
         return None
-    if pt is None:
-        failing = any(s["checks"][c.id]["state"] == ck.FAIL for c in pose.checks
-                      if c.kind == "fault")
-        worst = core[0]
-        return None if failing else (worst.id, s["checks"][worst.id]["unknown_because"])
     worst = max(core, key=lambda c: s["checks"][c.id]["unknown_s"])
     unseen_s = s["checks"][worst.id]["unknown_s"]
     if unseen_s <= max((_failed_s(pt, c.id) for c in pose.checks if c.kind == "fault"),

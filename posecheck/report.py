@@ -309,11 +309,18 @@ def _photo_verdict(s: dict) -> str:
         return "correct form"
     if not s.get("in_pose"):
         return "not in the pose"
-    checks = s["checks"].values()
-    if any(c["kind"] == "fault" and c["state"] == "fail" for c in checks):
-        return "form needs work"
-    unseen = next(c for c in checks if c["core"] and c["state"] == "unknown")
-    return f"not judged: {unseen['unknown_because']}"
+    unseen = photo_unseen(s)
+    return f"not judged: {unseen[1]}" if unseen else "form needs work"
+
+
+def photo_unseen(s: dict) -> tuple[str, str] | None:
+    """For a photo's summary judged not correct: (check id, why) of the first core check
+    that could not be judged, when no fault check failed; else None."""
+    checks = s["checks"]
+    if any(c["kind"] == "fault" and c["state"] == "fail" for c in checks.values()):
+        return None
+    return next(((i, c["unknown_because"]) for i, c in checks.items()
+                 if c["core"] and c["state"] == "unknown"), None)
 
 
 def _check_lines(s: dict) -> list[str]:
