@@ -38,14 +38,14 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-import posecheck.live as live_module
-from posecheck.capture import FileReader, Grabber
-from posecheck.detector import Detector
-from posecheck.judge import Judge
-from posecheck.live import Options, Recorder, Session, live_plan
-from posecheck.poses import load_pose
-from posecheck.routine import Step
-from posecheck.video import open_source
+import posecheck.app.live as live_module
+from posecheck.io.capture import FileReader, Grabber
+from posecheck.io.detector import Detector
+from posecheck.core.judge import Judge
+from posecheck.app.live import Options, Recorder, Session, live_plan
+from posecheck.core.poses import load_pose
+from posecheck.core.plan import Step
+from posecheck.io.video import open_source
 
 DEFAULT_SOURCE = Path(__file__).resolve().parents[1] / "samples" / "malasana-front-correct.mp4"
 POSE = "malasana"

@@ -26,8 +26,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from posecheck import proportions as pr  # noqa: E402
-from posecheck.video import IMAGE_EXTS, VIDEO_EXTS  # noqa: E402
+from posecheck.core import proportions as pr  # noqa: E402
+from posecheck.io.video import IMAGE_EXTS, VIDEO_EXTS  # noqa: E402
 
 DEFAULT = [REPO / "samples", REPO.parent / "shared" / "realdata"]
 
@@ -42,8 +42,8 @@ def files(paths: list[Path]) -> list[Path]:
 
 def measure_file(path: str) -> tuple[str, list[dict[str, float]]]:
     """The bone lengths of every frame with a person."""
-    from posecheck.detector import Detector
-    from posecheck.video import open_source
+    from posecheck.io.detector import Detector
+    from posecheck.io.video import open_source
 
     rows = []
     with open_source(path) as source:

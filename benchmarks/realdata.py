@@ -48,7 +48,7 @@ def load_labels(path: Path) -> dict:
 
 def _run(path: Path, poses, overlay: Path | None):
     """Analyse one file; returns the summary and what each frame said."""
-    from posecheck.analysis import Outputs, analyze
+    from posecheck.app.analyze import Outputs, analyze
 
     frames: list[dict] = []
 
@@ -220,7 +220,7 @@ def disagreements(items: list[dict]) -> list[dict]:
 def evaluate(data: Path, labels_path: Path = DEFAULT_LABELS, out: Path | None = None,
              images_only: bool = False, progress=sys.stderr) -> dict:
     """Run the whole evaluation; returns figures, items and disagreements."""
-    from posecheck.poses import load_all
+    from posecheck.core.poses import load_all
 
     data = Path(data)
     if not data.is_dir():

@@ -39,8 +39,8 @@ sys.path.insert(0, str(HERE))
 
 from live_speed import FPS, SIZE, detector_alone, live_run, make_video, pct  # noqa: E402
 
-from posecheck.analysis import Outputs, analyze  # noqa: E402
-from posecheck.poses import load_pose  # noqa: E402
+from posecheck.app.analyze import Outputs, analyze  # noqa: E402
+from posecheck.core.poses import load_pose  # noqa: E402
 
 REPO = HERE.parent
 SOURCE = REPO / "samples" / "malasana-front-correct.mp4"
@@ -67,8 +67,8 @@ def run_analyze(clip: str, folder: Path, fast: bool, video: bool):
 STARTUP_CHILD = """
 import sys, time
 t0 = float(sys.argv[1])
-from posecheck.analysis import Outputs, analyze
-from posecheck.poses import load_all
+from posecheck.app.analyze import Outputs, analyze
+from posecheck.core.poses import load_all
 first = []
 def on_frame(result):
     if not first:

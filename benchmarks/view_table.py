@@ -51,10 +51,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from posecheck import checks as ck
-from posecheck.landmarks import Landmarks
-from posecheck.poses import load_pose
-from posecheck.sides import LEG_ROLES
+from posecheck.core import checks as ck
+from posecheck.core.landmarks import Landmarks
+from posecheck.core.poses import load_pose
+from posecheck.core.sides import LEG_ROLES
 from posecheck.synth import scripts as sc
 from posecheck.synth.camera import Camera
 from posecheck.synth.render import render
@@ -62,7 +62,7 @@ from posecheck.synth.samples import (BOTTOM_COLORS, BOTTOMS, HAIR, MATS, SPECS, 
                                      true_view)
 from posecheck.synth.scene import SKIN_TONES, Appearance, Scene
 from posecheck.synth.skeleton import load_body, pose_body
-from posecheck.views import estimate_view
+from posecheck.core.views import estimate_view
 
 SIZE = (480, 360)
 FOV = 50.0
@@ -138,7 +138,7 @@ _DETECTOR = None
 def _detector():
     global _DETECTOR
     if _DETECTOR is None:
-        from posecheck.detector import Detector
+        from posecheck.io.detector import Detector
         _DETECTOR = Detector(mode="image")
     return _DETECTOR
 

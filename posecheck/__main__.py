@@ -1,5 +1,5 @@
 """`python -m posecheck` is the same as the `posecheck` command."""
 
-from .cli import main
+from posecheck.cli import main
 
 main(prog_name="posecheck")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .poses import PoseFileError, builtin_names, load_all, load_pose, load_pose_file
+from posecheck import __version__
+from posecheck.core.poses import PoseFileError, builtin_names, load_all, load_pose, load_pose_file
 
 
 EXIT_INPUT = 2  # bad input: file, pose, option
@@ -24,11 +24,11 @@ class Group(click.Group):
     """Turns every error a user can cause into one line and a non-zero exit."""
 
     def invoke(self, ctx):
-        from .calibrate import CalibrationError
-        from .detector import ModelError
-        from .labels import LabelsError
-        from .profile import ProfileError
-        from .video import InputError
+        from posecheck.app.calibrate import CalibrationError
+        from posecheck.io.detector import ModelError
+        from posecheck.eval.labels import LabelsError
+        from posecheck.io.profile import ProfileError
+        from posecheck.io.video import InputError
 
         try:
             return super().invoke(ctx)
@@ -64,7 +64,7 @@ PROFILE_HELP = ("Personal profile to use: its threshold adjustments and proporti
 
 def load_profile(name: str | None):
     """The profile asked for (or the default one, if any), said on stderr when used."""
-    from .profile import load_profile as load
+    from posecheck.io.profile import load_profile as load
 
     profile = load(name)
     if profile is not None:
@@ -87,7 +87,7 @@ def history_option(f):
 
 def _record_analysis(enabled: bool, ended: list[dict], started_at: str) -> None:
     """Record the analysis that ended (done or interrupted; none after an error)."""
-    from .history import from_analysis, utc_now
+    from posecheck.report.history import from_analysis, utc_now
 
     for summary in ended:
         _record_history(enabled, from_analysis(summary, started_at, utc_now()))
@@ -95,7 +95,7 @@ def _record_analysis(enabled: bool, ended: list[dict], started_at: str) -> None:
 
 def _record_history(enabled: bool, run) -> None:
     """Add a run to the history; a failure is one warning line, never the run's end."""
-    from .history import HistoryError, save
+    from posecheck.report.history import HistoryError, save
 
     if not enabled:
         return
@@ -138,11 +138,11 @@ def analyze(video, pose_name, side, out, report, frames, html, model, profile_na
     Example:
       posecheck analyze clip.mp4 --pose malasana --out annotated.mp4 --report r.json
     """
-    from .analysis import Outputs
-    from .analysis import analyze as run_analysis
-    from .history import utc_now
-    from .proportions import POPULATION
-    from .report import format_summary
+    from posecheck.app.analyze import Outputs
+    from posecheck.app.analyze import analyze as run_analysis
+    from posecheck.report.history import utc_now
+    from posecheck.core.proportions import POPULATION
+    from posecheck.report.builder import format_summary
 
     poses = pose_names(pose_name)
     profile = load_profile(profile_name)
@@ -235,7 +235,7 @@ def practice_options(f):
 
 def _setup(camera, source, every_frame, mirror, window, record, report, countdown, hold, sound,
            model, profile_name):
-    from .practice import Setup
+    from posecheck.app.practice import Setup
 
     if every_frame and not source:
         raise UserError("--every-frame needs --source FILE")
@@ -244,8 +244,8 @@ def _setup(camera, source, every_frame, mirror, window, record, report, countdow
 
 
 def _finish_practice(summary: dict, report: str, keep_history: bool) -> None:
-    from .history import from_practice, utc_now
-    from .live import format_summary
+    from posecheck.report.history import from_practice, utc_now
+    from posecheck.app.live import format_summary
 
     click.echo(format_summary(summary))
     click.echo(f"Summary saved: {report}")
@@ -278,7 +278,7 @@ def live(pose_name, side, keep_history, **kwargs):
       posecheck live --pose pigeon --side right --record session.mp4
       posecheck live --pose malasana --source clip.mp4 --no-window
     """
-    from .practice import run_live
+    from posecheck.app.practice import run_live
 
     summary, report = run_live(pose_name, side, _setup(**kwargs))
     _finish_practice(summary, report, keep_history)
@@ -299,7 +299,7 @@ def routine(keep_history, **kwargs):
       posecheck routine
       posecheck routine --hold 20 --record routine.mp4
     """
-    from .practice import run_routine
+    from posecheck.app.practice import run_routine
 
     summary, report = run_routine(_setup(**kwargs))
     _finish_practice(summary, report, keep_history)
@@ -335,9 +335,9 @@ def score(paths, labels_path, pose_mode, jobs, json_path, model, progress):
     Example:
       posecheck score samples/ --jobs 2 --json scores.json
     """
-    from . import evaluate as ev
-    from .report import write_json
-    from .video import check_writable
+    from posecheck.eval import evaluate as ev
+    from posecheck.report.builder import write_json
+    from posecheck.io.video import check_writable
 
     if not paths:
         folder = ev.default_samples()
@@ -466,8 +466,8 @@ def calibrate(source, camera, profile_name, seconds, model):
       posecheck calibrate me-standing.jpg
       posecheck calibrate --camera 0 --seconds 5 --profile sam
     """
-    from .calibrate import detect_frames, measure_frames
-    from .profile import Profile, load_profile as load, profile_path, save_profile
+    from posecheck.app.calibrate import detect_frames, measure_frames
+    from posecheck.io.profile import Profile, load_profile as load, profile_path, save_profile
 
     if (source is None) == (camera is None):
         raise UserError("give a photo or video to calibrate from, or --camera N")
@@ -496,7 +496,7 @@ def profile() -> None:
 @profile.command("list")
 def profile_list() -> None:
     """List the profiles on this machine."""
-    from .profile import profile_names, profiles_dir
+    from posecheck.io.profile import profile_names, profiles_dir
 
     names = profile_names()
     if not names:
@@ -514,7 +514,7 @@ def profile_show(name: str) -> None:
     Example:
       posecheck profile show sam
     """
-    from .profile import load_profile as load
+    from posecheck.io.profile import load_profile as load
 
     p = load(name)
     click.echo(f"Profile '{p.name}': {p.path}")
@@ -556,7 +556,7 @@ def history(pose_name, limit, plot, export_format, output, db):
       posecheck history --pose malasana --plot malasana.png
       posecheck history --export csv --output sessions.csv
     """
-    from .history import HistoryError, default_path, read
+    from posecheck.report.history import HistoryError, default_path, read
 
     _check_history_options(plot, export_format, output)
     listing = not (pose_name or plot or export_format)
@@ -574,7 +574,7 @@ def history(pose_name, limit, plot, export_format, output, db):
 
 
 def _check_history_options(plot, export_format, output) -> None:
-    from .video import check_writable
+    from posecheck.io.video import check_writable
 
     if export_format not in (None, "csv", "json"):
         raise UserError(f"--export must be csv or json, not '{export_format}'")
@@ -588,7 +588,7 @@ def _check_history_options(plot, export_format, output) -> None:
 
 
 def _export_history(runs, pose_name, export_format, output) -> None:
-    from .progress import only_pose, to_csv, to_json
+    from posecheck.report.progress import only_pose, to_csv, to_json
 
     runs = only_pose(runs, pose_name) if pose_name else runs
     text = to_csv(runs) if export_format == "csv" else to_json(runs)
@@ -600,8 +600,8 @@ def _export_history(runs, pose_name, export_format, output) -> None:
 
 
 def _show_history(runs, pose_name, limit, plot) -> None:
-    from .checks import fill_cue
-    from .progress import daily, format_progress, format_sessions, only_pose, top_faults
+    from posecheck.core.checks import fill_cue
+    from posecheck.report.progress import daily, format_progress, format_sessions, only_pose, top_faults
 
     specs = {spec.name: spec for spec in load_all()}
     if pose_name:
@@ -617,8 +617,8 @@ def _show_history(runs, pose_name, limit, plot) -> None:
 
 
 def _plot_history(runs, plot, titles) -> None:
-    from .progress import pose_names
-    from .progress_plot import plot_progress
+    from posecheck.report.progress import pose_names
+    from posecheck.report.progress_plot import plot_progress
 
     if not pose_names(runs):
         click.echo("No pose was recognised in these sessions: nothing to plot.")

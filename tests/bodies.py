@@ -27,7 +27,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from posecheck.landmarks import INDEX, LEGS_SWAPPED, NAMES, Landmarks
+from posecheck.core.landmarks import INDEX, LEGS_SWAPPED, NAMES, Landmarks
 
 Point = tuple[float, float] | tuple[float, float, float]
 

@@ -7,11 +7,11 @@ from functools import cache
 
 import pytest
 
-from posecheck import checks as ck
-from posecheck.landmarks import Landmarks
-from posecheck.poses import PoseSpec, load_pose
-from posecheck.sides import DETECTORS
-from posecheck.views import estimate_view
+from posecheck.core import checks as ck
+from posecheck.core.landmarks import Landmarks
+from posecheck.core.poses import PoseSpec, load_pose
+from posecheck.core.sides import DETECTORS
+from posecheck.core.views import estimate_view
 
 import bodies
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from posecheck.analysis import Outputs, analyze
-from posecheck.poses import load_pose
+from posecheck.app.analyze import Outputs, analyze
+from posecheck.core.poses import load_pose
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
@@ -42,7 +42,7 @@ def test_ctrl_c_between_two_outputs_still_gives_both_the_frame(tmp_path, realdat
     import os
     import signal
 
-    from posecheck import report
+    from posecheck.report import builder as report
 
     clip = realdata / "malasana" / "flawed" / "mi-rutina-saludable__deep-squat.mov"
     outputs = Outputs(report=str(tmp_path / "r.json"), frames=str(tmp_path / "f.csv"))
@@ -68,7 +68,7 @@ def test_a_held_ctrl_c_arrives_once_the_block_is_done():
     import os
     import signal
 
-    from posecheck.interrupts import held_interrupt
+    from posecheck.io.interrupts import held_interrupt
 
     done = []
     with pytest.raises(KeyboardInterrupt):

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from posecheck.background import Worker, prefetched
+from posecheck.io.background import Worker, prefetched
 
 
 def test_worker_does_every_item_in_order():

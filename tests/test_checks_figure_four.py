@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from posecheck import checks as ck
+from posecheck.core import checks as ck
 
 from bodies import body, moved
 from checking import (FAIL, PASS, UNKNOWN, evaluate, pose, recognised, recognition_cases,

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from posecheck import checks as ck
-from posecheck.landmarks import NAMES
+from posecheck.core import checks as ck
+from posecheck.core.landmarks import NAMES
 
 from bodies import body, moved
 from checking import FAIL, PASS, UNKNOWN, evaluate, pose, recognised, recognition_cases, table

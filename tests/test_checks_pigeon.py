@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from posecheck import checks as ck
+from posecheck.core import checks as ck
 
 from bodies import body, moved
 from checking import (FAIL, PASS, UNKNOWN, evaluate, pose, recognised, recognition_cases,

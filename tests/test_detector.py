@@ -12,8 +12,8 @@ import cv2
 import numpy as np
 import pytest
 
-from posecheck.detector import Detector, ModelError, default_model_path
-from posecheck.landmarks import Landmarks
+from posecheck.io.detector import Detector, ModelError, default_model_path
+from posecheck.core.landmarks import Landmarks
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 MALASANA = "malasana/correct/Fitness_App__Malasana.png"  # side view, 496x744
@@ -47,7 +47,7 @@ def test_bundled_model_is_found():
 
 
 def test_importing_the_module_does_not_load_mediapipe():
-    code = "import sys, posecheck.detector; print('mediapipe' in sys.modules)"
+    code = "import sys, posecheck.io.detector; print('mediapipe' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -162,7 +162,7 @@ def test_detect_after_close_is_a_clear_error():
 def test_unclosed_detector_says_nothing_at_exit():
     code = textwrap.dedent(f"""
         import cv2
-        from posecheck.detector import Detector
+        from posecheck.io.detector import Detector
         detector = Detector()
         assert detector.detect(cv2.imread({str(realdata(MALASANA))!r}), 0.0) is not None
     """)
@@ -252,7 +252,7 @@ def test_detection_does_not_load_matplotlib_but_mediapipe_drawing_still_works():
     script = textwrap.dedent("""
         import sys
         import numpy as np
-        from posecheck.detector import Detector
+        from posecheck.io.detector import Detector
         with Detector(mode="image") as detector:
             detector.detect(np.zeros((48, 64, 3), np.uint8), 0.0)
         print("matplotlib" in sys.modules)

@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from posecheck import features as F
-from posecheck import sides
-from posecheck.landmarks import NAMES, Landmarks
+from posecheck.core import features as F
+from posecheck.core import sides
+from posecheck.core.landmarks import NAMES, Landmarks
 
 from bodies import body, make_body, moved, points_of, turned
 
@@ -258,7 +258,7 @@ def test_folded_pigeon_names_no_side_when_the_back_leg_is_hidden_too():
 
 
 def test_mirror_swaps_the_mouth_corners_too():
-    from posecheck.landmarks import INDEX, MIRROR
+    from posecheck.core.landmarks import INDEX, MIRROR
 
     assert MIRROR[INDEX["mouth_left"]] == INDEX["mouth_right"]
     assert MIRROR[INDEX["nose"]] == INDEX["nose"]

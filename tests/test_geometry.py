@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from posecheck import geometry as g
+from posecheck.core import geometry as g
 
 P = np.array
 

@@ -17,10 +17,10 @@ import cv2
 import numpy as np
 import pytest
 
-from posecheck import history as h
-from posecheck.progress import (Day, daily, format_progress, format_sessions, only_pose,
+from posecheck.report import history as h
+from posecheck.report.progress import (Day, daily, format_progress, format_sessions, only_pose,
                                 to_csv, to_json, top_faults)
-from posecheck.progress_plot import plot_progress
+from posecheck.report.progress_plot import plot_progress
 
 from clirun import invoke, one_line_error
 
@@ -287,7 +287,7 @@ def test_the_plot_is_a_png(tmp_path):
 
 WRITER = """
 import sys
-from posecheck.history import Run, PoseResult, save
+from posecheck.report.history import Run, PoseResult, save
 path, tag = sys.argv[1], sys.argv[2]
 print("ready", flush=True)
 sys.stdin.readline()
@@ -422,7 +422,7 @@ def test_analyze_records_the_run_unless_no_history(tmp_path):
 def test_an_interrupted_analysis_is_recorded_as_interrupted(tmp_path, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
-    monkeypatch.setattr("posecheck.analysis.run", interrupted)
+    monkeypatch.setattr("posecheck.app.analyze.run", interrupted)
     result = invoke("analyze", blank_photo(tmp_path), "--pose", "malasana")
     assert result.exit_code == 130
     assert [r.status for r in h.read(h.default_path())] == ["interrupted"]

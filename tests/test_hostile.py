@@ -39,12 +39,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from posecheck import files as files_module
-from posecheck import report as report_module
+from posecheck.io import files as files_module
+from posecheck.report import builder as report_module
 from posecheck.cli import main
-from posecheck.poses import PoseFileError, builtin_dir, load_pose, load_pose_file, parse_pose
-from posecheck.report import FrameCsv, write_json
-from posecheck.video import InputError
+from posecheck.core.poses import PoseFileError, builtin_dir, load_pose, load_pose_file, parse_pose
+from posecheck.report.builder import FrameCsv, write_json
+from posecheck.io.video import InputError
 
 from conftest import REALDATA
 from test_poses import BASES, KEYS, mutated, to_toml, values
@@ -168,7 +168,8 @@ def full_disk_for_reports(monkeypatch) -> None:
 def two_people(monkeypatch) -> None:
     """The detector as it must run to see both people of this clip: MediaPipe's default
     (one pose, detection confidence 0.5) finds only the nearer, larger person."""
-    from posecheck import analysis, detector
+    from posecheck.app import analyze as analysis
+    from posecheck.io import detector
 
     monkeypatch.setattr(analysis, "Detector", partial(detector.Detector, num_poses=2,
                                                       min_detection_confidence=0.3))

@@ -8,9 +8,9 @@ from functools import cache
 
 import pytest
 
-from posecheck import poses
-from posecheck.judge import NO_PERSON_CUE, Judge
-from posecheck.landmarks import INDEX
+from posecheck.core import poses
+from posecheck.core.judge import NO_PERSON_CUE, Judge
+from posecheck.core.landmarks import INDEX
 
 from bodies import body
 

@@ -12,13 +12,13 @@ import cv2
 import numpy as np
 import pytest
 
-from posecheck import capture
-from posecheck.capture import Grabber
-from posecheck.detector import Detector
-from posecheck.judge import Judge
-from posecheck.live import Options, Session, live_plan, routine_plan
-from posecheck.poses import load_pose
-from posecheck.routine import ROUTINE, Step
+from posecheck.io import capture
+from posecheck.io.capture import Grabber
+from posecheck.io.detector import Detector
+from posecheck.core.judge import Judge
+from posecheck.app.live import Options, Session, live_plan, routine_plan
+from posecheck.core.poses import load_pose
+from posecheck.core.plan import ROUTINE, Step
 from clirun import invoke, one_line_error
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -301,7 +301,7 @@ def test_a_photo_is_not_a_source(tmp_path):
 def test_a_recording_that_fails_is_said_after_the_summary(tmp_path, monkeypatch):
     """A full disk mid-session: the session goes on, its summary is printed and saved, and
     the failure is said in one line with exit code 1."""
-    from posecheck import live as live_module
+    from posecheck.app import live as live_module
 
     class FullDisk(live_module.VideoWriter):
         def write(self, frame):

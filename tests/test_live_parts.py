@@ -9,13 +9,13 @@ import wave
 import numpy as np
 import pytest
 
-from posecheck import sound
-from posecheck.capture import Grabber
-from posecheck.judge import Judge
-from posecheck.poses import load_pose
-from posecheck.routine import DONE, GET_READY, HOLD, Plan, Step
-from posecheck.screen import DISPLAY_HEIGHT, Extras, compose, mirror_x
-from posecheck.timer import TimerSnapshot
+from posecheck.io import sound
+from posecheck.io.capture import Grabber
+from posecheck.core.judge import Judge
+from posecheck.core.poses import load_pose
+from posecheck.core.plan import DONE, GET_READY, HOLD, Plan, Step
+from posecheck.report.screen import DISPLAY_HEIGHT, Extras, compose, mirror_x
+from posecheck.core.timer import TimerSnapshot
 
 from bodies import body
 

@@ -11,13 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from posecheck import checks as ck
-from posecheck.features import REGISTRY
-from posecheck.landmarks import NAMES
-from posecheck.poses import (LIMBS, PoseFileError, builtin_names, load_all, load_pose,
+from posecheck.core import checks as ck
+from posecheck.core.features import REGISTRY
+from posecheck.core.landmarks import NAMES
+from posecheck.core.poses import (LIMBS, PoseFileError, builtin_names, load_all, load_pose,
                              load_pose_file, parse_pose)
-from posecheck.scoring import judgeable
-from posecheck.views import VIEWS
+from posecheck.eval.scoring import judgeable
+from posecheck.core.views import VIEWS
 
 from bodies import body
 
@@ -355,7 +355,7 @@ def _bases() -> list[dict]:
     """The good test file and the four bundled pose files, as dicts."""
     import tomllib
 
-    from posecheck.poses import builtin_dir
+    from posecheck.core.poses import builtin_dir
 
     return [GOOD] + [tomllib.loads(p.read_text(encoding="utf-8"))
                      for p in sorted(builtin_dir().glob("*.toml"))]
@@ -427,7 +427,7 @@ def test_the_readme_lists_every_feature_limb_and_side_rule():
     """The pose-file reference in the README is what pose authors read: nothing missing."""
     from pathlib import Path
 
-    from posecheck.sides import DETECTORS, LEG_ROLES
+    from posecheck.core.sides import DETECTORS, LEG_ROLES
 
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     for name in [*REGISTRY, *LIMBS, *DETECTORS, *LEG_ROLES, "unsupported"]:

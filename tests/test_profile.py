@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from posecheck import checks as ck
+from posecheck.core import checks as ck
 from posecheck.cli import main
-from posecheck.profile import load_profile, profile_path
-from posecheck.proportions import POPULATION
+from posecheck.io.profile import load_profile, profile_path
+from posecheck.core.proportions import POPULATION
 
 import bodies
 from checking import pose
@@ -64,7 +64,7 @@ def test_recalibrating_keeps_the_adjustments(standing_photo):
 
 
 def test_ctrl_c_while_measuring_leaves_the_profile_as_it_was(standing_photo, monkeypatch):
-    from posecheck import calibrate
+    from posecheck.app import calibrate
 
     path = write_profile("default", '[adjust."malasana/feet-wide"]\nmin = 0.9\n')
     before = path.read_text()

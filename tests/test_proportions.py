@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from posecheck import checks as ck
-from posecheck import proportions as pr
-from posecheck.judge import Judge
+from posecheck.core import checks as ck
+from posecheck.core import proportions as pr
+from posecheck.core.judge import Judge
 
 import bodies
 from checking import evaluate, pose

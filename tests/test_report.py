@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from posecheck.judge import Judge
-from posecheck.poses import load_pose
-from posecheck.report import ReportBuilder, format_summary
+from posecheck.core.judge import Judge
+from posecheck.core.poses import load_pose
+from posecheck.report.builder import ReportBuilder, format_summary
 
 from bodies import body
 

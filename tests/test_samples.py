@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from posecheck.labels import load_labels
-from posecheck.poses import load_pose
-from posecheck.scoring import judgeable
+from posecheck.eval.labels import load_labels
+from posecheck.core.poses import load_pose
+from posecheck.eval.scoring import judgeable
 from posecheck.synth import samples as sm
 from posecheck.synth import scripts as sc
 from posecheck.synth.skeleton import load_body, pose_body

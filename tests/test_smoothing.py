@@ -7,8 +7,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from posecheck.landmarks import INDEX
-from posecheck.smoothing import LandmarkSmoother, OneEuro
+from posecheck.core.landmarks import INDEX
+from posecheck.core.smoothing import LandmarkSmoother, OneEuro
 
 from bodies import body
 
@@ -123,7 +123,7 @@ def test_legs_that_really_move_keep_their_names():
 def test_a_body_named_the_other_way_round_is_renamed_whole():
     """Now and then the model names the whole body the other way round for a frame: then
     the arms are renamed with the legs, so each wrist stays with its own foot."""
-    from posecheck.landmarks import MIRROR
+    from posecheck.core.landmarks import MIRROR
 
     lm = body("happy_baby_feet_end")
     flipped_names = lm.renamed(MIRROR)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from posecheck.landmarks import INDEX, MIRROR
+from posecheck.core.landmarks import INDEX, MIRROR
 from posecheck.synth import (
     Appearance,
     Camera,
@@ -181,7 +181,7 @@ def test_shape_variants_differ(body):
 
 
 def test_detector_finds_the_standing_body():
-    from posecheck.detector import Detector
+    from posecheck.io.detector import Detector
 
     body = load_body("neutral")
     posed = pose_body(body, standing(body))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from posecheck.timer import GRACE, HOLDING, IDLE, SETTLING, HoldTimer
+from posecheck.core.timer import GRACE, HOLDING, IDLE, SETTLING, HoldTimer
 
 FPS = 30
 FRAME = 1 / FPS

@@ -10,8 +10,8 @@ import cv2
 import numpy as np
 import pytest
 
-from posecheck import video
-from posecheck.video import (
+from posecheck.io import video
+from posecheck.io.video import (
     sample_shown,
     IMAGE_EXTS,
     FrameSource,

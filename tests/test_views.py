@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from posecheck.poses import load_pose
-from posecheck.views import ViewTracker, estimate_view, lying_angle
+from posecheck.core.poses import load_pose
+from posecheck.core.views import ViewTracker, estimate_view, lying_angle
 
 from bodies import body, make_body, points_of, tilted, turned
 

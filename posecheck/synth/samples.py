@@ -6,7 +6,7 @@ Every clip starts in a neutral position (standing, lying on the back with the kn
 on all fours), moves into the pose, holds it, comes out and rests. A fault clip holds the
 correct form, then changes one thing (heels lifted, spine folded ...) for the middle of the
 hold, blending in and out, and goes back to the correct form. The labels (`labels.json`, the
-format of `posecheck.labels`) say when the pose is held and when each check truly fails; they
+format of `posecheck.eval.labels`) say when the pose is held and when each check truly fails; they
 come from the design and are verified on the rendered body's true 3-D joints in every frame
 (`scripts.truth_values` / `scripts.judge_truth`): a correct span must clearly meet POSES.md's
 criterion, a fault span must clearly break it, or generation stops.
@@ -30,15 +30,15 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from posecheck.landmarks import Landmarks
-from posecheck.labels import LABELS_FILE
-from posecheck.poses import load_pose
+from posecheck.core.landmarks import Landmarks
+from posecheck.eval.labels import LABELS_FILE
+from posecheck.core.poses import load_pose
 from posecheck.synth import scripts as sc
 from posecheck.synth.camera import Camera
 from posecheck.synth.render import render
 from posecheck.synth.scene import SKIN_TONES, Appearance, Scene
 from posecheck.synth.skeleton import load_body, pose_body
-from posecheck.views import estimate_view
+from posecheck.core.views import estimate_view
 
 FPS = 10
 SIZE = (480, 360)

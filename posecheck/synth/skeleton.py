@@ -31,7 +31,7 @@ from typing import Mapping
 
 import numpy as np
 
-from posecheck.landmarks import INDEX, NAMES
+from posecheck.core.landmarks import INDEX, NAMES
 from posecheck.synth import rotations as rot
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "body.npz"
@@ -241,7 +241,7 @@ class PosedBody:
     pose: Pose
     vertices: np.ndarray           # (V, 3)
     bone_matrices: np.ndarray      # (B, 4, 4) neutral -> world, per bone
-    landmarks: np.ndarray          # (33, 3) in posecheck.landmarks.NAMES order
+    landmarks: np.ndarray          # (33, 3) in posecheck.core.landmarks.NAMES order
     joints: dict[str, np.ndarray]  # joint centres (see joint_positions)
 
     @property

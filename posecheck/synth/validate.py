@@ -18,7 +18,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from posecheck.landmarks import INDEX, NAMES
+from posecheck.core.landmarks import INDEX, NAMES
 from posecheck.synth import rotations as rot
 from posecheck.synth.camera import Camera
 from posecheck.synth.render import render
@@ -177,7 +177,7 @@ def main() -> None:
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
-    from posecheck.detector import Detector
+    from posecheck.io.detector import Detector
 
     body = load_body(args.variant)
     appearance = Appearance()

@@ -1,0 +1,384 @@
+"""Live practice: camera (or a video played as one) -> detector -> smoothing -> judge ->
+the live picture, with keys, sounds, a recording and a summary written as the session goes.
+
+One loop serves `posecheck live` (one pose, or any with auto) and `posecheck routine` (the
+article's steps in order, moving on when a hold is done). Capture runs on its own thread and
+keeps only the newest frame (`capture.Grabber`); recording runs on another, so neither
+stalls detection. The summary (JSON) is rewritten every few seconds and at the end, however
+the session ends: q, Esc, end of the video, a lost camera or Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import threading
+import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+import numpy as np
+
+from posecheck.core import checks as ck
+from posecheck.io.capture import Grabber
+from posecheck.io.interrupts import held_interrupt
+from posecheck.core.judge import FrameResult, Judge
+from posecheck.report.overlay import draw_centred_message, unit
+from posecheck.core.poses import PoseSpec
+from posecheck.report.builder import write_json
+from posecheck.core.plan import GET_READY, HOLD, Plan, Step
+from posecheck.report.screen import Extras, compose
+from posecheck.core.smoothing import LandmarkSmoother
+from posecheck.io.sound import Beeper
+from posecheck.core.timer import HOLDING
+from posecheck.io.video import VideoWriter
+
+REPORT_EVERY_S = 2.0
+FAREWELL_S = 10.0  # how long the ending stays in the window without a key
+RECORD_FPS = 15.0
+FPS_SMOOTHING = 0.1
+
+
+class Recorder:
+    """Writes the live pictures to a video on its own thread, at RECORD_FPS in real time
+    (a picture is repeated until the next one is due), dropping pictures rather than
+    slowing the session down."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.frames_written = 0
+        self._queue: queue.Queue = queue.Queue(maxsize=8)
+        self._thread = threading.Thread(target=self._run, name="posecheck-record", daemon=True)
+        self._thread.start()
+        self.error: BaseException | None = None
+
+    def add(self, picture: np.ndarray, t: float) -> None:
+        try:
+            self._queue.put_nowait((picture, t))
+        except queue.Full:
+            pass
+
+    def _run(self) -> None:
+        writer, start, last = None, 0.0, None
+        try:
+            while (item := self._queue.get()) is not None:
+                picture, t = item
+                if writer is None:
+                    writer = VideoWriter(self.path, RECORD_FPS, (picture.shape[1], picture.shape[0]))
+                    start = t
+                due = int((t - start) * RECORD_FPS) + 1 - writer.frames_written
+                for _ in range(max(due, 1) if last is None else max(due, 0)):
+                    writer.write(picture)
+                last = picture
+        except BaseException as exc:
+            self.error = exc
+        finally:
+            if writer is not None:
+                self.frames_written = writer.frames_written
+                writer.close()
+
+    def close(self) -> None:
+        try:  # a writer that failed has stopped reading: do not wait on a full queue
+            self._queue.put(None, timeout=10.0 if self._thread.is_alive() else 0.0)
+        except queue.Full:
+            pass
+        self._thread.join(timeout=10.0)
+
+
+@dataclass
+class Options:
+    mirror: bool = True
+    countdown_s: float = 5.0
+    advance: bool = True  # routine: move on when a hold is done (live: beep and go on)
+    hold_s: float | None = None  # live: the target, else the pose file's
+    report_path: str | None = None
+    source_name: str = ""
+    mode: str = "live"
+
+
+class Session:
+    """One practice session over a plan of steps; `run()` returns the summary."""
+
+    def __init__(self, grabber: Grabber, detect: Callable, plan: Plan,
+                 judges: Callable[[Step], Judge], display, options: Options,
+                 recorder: Recorder | None = None, beeper: Beeper | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.grabber, self.detect, self.plan, self.make_judge = grabber, detect, plan, judges
+        self.display, self.options, self.recorder = display, options, recorder
+        self.beeper = beeper or Beeper(enabled=False)
+        self.clock = clock
+        self.status = "running"
+        self.frames = 0
+        self.fps: float | None = None
+        self.started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        self.cues_s: dict[str, float] = {}
+        self._judge = self.make_judge(plan.current.step)
+        self._smoother = LandmarkSmoother()
+        self._paused = False
+        self._paused_picture: np.ndarray | None = None
+        self._last_wall: float | None = None
+        self._last_t: float | None = None
+        self._written = clock()
+        self._last_picture: np.ndarray | None = None
+        self._state = None  # timer state last frame, for the start beep
+        self._reached = False  # live: this hold has reached its target
+        self._prev_t: float | None = None
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    def run(self) -> dict:
+        """Detection runs on its own thread, one frame ahead when frames come faster than
+        the loop: while a frame is judged, drawn and shown, the next one (if it has already
+        arrived) is being detected, so the two cores share the work."""
+        detector = ThreadPoolExecutor(1, thread_name_prefix="posecheck-detect")
+        ahead: deque = deque()  # (captured, future of its landmarks), in capture order
+        try:
+            while self.status == "running":
+                if not ahead:
+                    captured = self.grabber.next_frame(timeout=0.25)
+                    if captured is None:
+                        self._no_frame()
+                        continue
+                    ahead.append((captured, detector.submit(self.detect, captured.image, captured.t)))
+                captured, landmarks = ahead[0]
+                lm = landmarks.result()
+                ahead.popleft()
+                following = self.grabber.next_frame(timeout=0.0)
+                if following is not None:
+                    ahead.append((following, detector.submit(self.detect, following.image,
+                                                             following.t)))
+                self._frame(captured.image, captured.t, lm)
+        except KeyboardInterrupt:  # Ctrl-C: the summary is kept, like any other ending
+            self.status = "interrupted"
+        finally:
+            detector.shutdown(wait=True, cancel_futures=True)
+            self.plan.stop(self._last_t or 0.0)
+            self._write_report()
+        self._farewell()
+        return self.summary()
+
+    def _farewell(self) -> None:
+        """In a window, the ending stays on screen until q (or FAREWELL_S): the last
+        picture would otherwise vanish the moment a routine completes."""
+        if not getattr(self.display, "interactive", False) or self._last_picture is None:
+            return
+        if self.status not in ("done", "camera lost"):
+            return
+        words = {"done": "Routine complete: well done" if self.plan.results[-1].outcome
+                 == "completed" and self.options.advance else "Session over",
+                 "camera lost": "Camera lost: your session is saved"}[self.status]
+        picture = compose_message(self._last_picture, f"{words}. Press q to close.")
+        until = self.clock() + FAREWELL_S
+        while self.clock() < until:
+            if self.display.show(picture) is not None:
+                break
+            time.sleep(0.03)
+
+    def _no_frame(self) -> None:
+        if self.grabber.finished:
+            self._source_ended()
+        else:
+            self._idle()
+
+    def _frame(self, image: np.ndarray, t: float, lm) -> None:
+        self._tick_fps()
+        if self._paused:
+            if self._paused_picture is None:
+                base = self._last_picture if self._last_picture is not None else image
+                self._paused_picture = compose_message(base, "Paused: press space to go on")
+            self._show(self._paused_picture, t)
+            return
+        with held_interrupt():  # Ctrl-C waits for the frame's counts and recording
+            self._last_t = t
+            if lm is not None:
+                lm = self._smoother(lm, t)
+            result = self._judge.update(lm, t)
+            if result.landmarks is not None:
+                lm = result.landmarks
+            self._follow_plan(result, t)
+            self._count_faults(result, t)
+            self._count_cue(result, t)
+            self._prev_t = t
+            self.frames += 1
+            picture = compose(image, lm, result, self._extras(t), mirror=self.options.mirror)
+            self._last_picture = picture
+            self._show(picture, t)
+            if self.recorder is not None:
+                self.recorder.add(picture, t)
+        if self.clock() - self._written >= REPORT_EVERY_S:
+            self._write_report()
+
+    def _follow_plan(self, result: FrameResult, t: float) -> None:
+        plan = self.plan
+        before = plan.phase
+        timer = result.timer if before == HOLD else None
+        completed = plan.update(t, timer)
+        if before == GET_READY and plan.phase == HOLD:
+            self._judge.reset_timers()  # the hold starts when the countdown ends
+        state = result.timer.state if result.timer and before == HOLD else None
+        if state == HOLDING and self._state != HOLDING:
+            self.beeper.beep("start")
+        self._state = state
+        if completed or self._target_reached(result, before):
+            self.beeper.beep("done")
+        if completed and self.options.advance and not plan.finished:
+            self._next_judge()
+        if completed and plan.finished and self.options.advance:
+            self.status = "done"
+
+    def _target_reached(self, result: FrameResult, phase: str) -> bool:
+        """Live mode (no moving on): the target is reached once per hold."""
+        if self.options.advance or phase != HOLD or result.timer is None or result.pose is None:
+            return False
+        reached = result.timer.current_s >= (self.options.hold_s or result.pose.hold_s)
+        fresh = reached and not self._reached
+        self._reached = reached
+        return fresh
+
+    def _next_judge(self) -> None:
+        self._judge = self.make_judge(self.plan.current.step)
+        self._state = None
+
+    def _count_faults(self, result: FrameResult, t: float) -> None:
+        step = self.plan.current
+        if step is None or self.plan.phase != HOLD or not result.in_pose or result.pose is None:
+            return
+        dt = 0.0 if self._prev_t is None else min(max(t - self._prev_t, 0.0), 0.5)
+        for check in result.pose.checks:
+            if check.kind == "fault" and result.results[check.id].state == ck.FAIL:
+                step.faults_s[check.id] = step.faults_s.get(check.id, 0.0) + dt
+
+    def _count_cue(self, result: FrameResult, t: float) -> None:
+        """How long each correction was on screen (what the person was told)."""
+        if self._prev_t is None or result.cue.kind not in ("fault", "tip", "unknown"):
+            return
+        dt = min(max(t - self._prev_t, 0.0), 0.5)
+        self.cues_s[result.cue.text] = self.cues_s.get(result.cue.text, 0.0) + dt
+
+    def _extras(self, t: float) -> Extras:
+        plan = self.plan
+        if plan.finished:  # the ending's words come with the farewell
+            return Extras(self.fps)
+        step = plan.current.step
+        text = ""
+        if self.options.mode == "routine":
+            side = f", {step.side} side" if step.side else ""
+            text = f"Step {plan.index + 1} of {len(plan.results)}: {_title(step.pose)}{side}"
+        return Extras(self.fps, plan.countdown_left(t), text)
+
+    def _show(self, picture: np.ndarray, t: float) -> None:
+        self._handle(self.display.show(picture), t)
+
+    def _idle(self) -> None:
+        """No new frame yet: keep the window responsive (and paused pictures on screen)."""
+        if self._last_picture is not None:
+            self._handle(self.display.show(self._last_picture), self._last_t or 0.0)
+
+    def _source_ended(self) -> None:
+        if self.grabber.lost:
+            self.status = "camera lost"
+            if self._last_picture is not None:
+                lost = compose_message(self._last_picture, "Camera lost: check its cable, then "
+                                       "start again. Your session is saved.")
+                self.display.show(lost)
+        else:
+            self.status = "done"
+
+    def _handle(self, action: str | None, t: float) -> None:
+        if action == "quit":
+            self.status = "stopped"
+        elif action == "pause":
+            self._paused, self._paused_picture = not self._paused, None
+        elif action == "reset":
+            self._judge.reset_timers()
+        elif action == "next" and self.options.advance:
+            self.plan.skip(t)
+            if self.plan.finished:
+                self.status = "done"
+            else:
+                self._next_judge()
+        elif action == "side":
+            self._switch_side()
+
+    def _switch_side(self) -> None:
+        judge = self._judge
+        pose = judge.current
+        if pose is None or not pose.asymmetric:
+            return
+        now = judge.sides.side or "left"
+        judge.set_side("left" if now == "right" else "right")
+
+    def _tick_fps(self) -> None:
+        now = self.clock()
+        if self._last_wall is not None and now > self._last_wall:
+            rate = 1.0 / (now - self._last_wall)
+            self.fps = rate if self.fps is None else self.fps + FPS_SMOOTHING * (rate - self.fps)
+        self._last_wall = now
+
+    # -- the summary ------------------------------------------------------------------------
+
+    def summary(self) -> dict:
+        steps = []
+        for r in self.plan.results:
+            outcome = r.outcome
+            if not self.options.advance:  # live: open-ended, the target only beeps
+                outcome = ("target reached" if self.options.hold_s
+                           and r.longest_s >= self.options.hold_s else "target not reached")
+            steps.append({
+                "pose": r.step.pose, "side": r.step.side,
+                "target_s": r.target_s if math.isfinite(r.target_s) else self.options.hold_s,
+            "held_s": round(r.held_s, 2), "longest_s": round(r.longest_s, 2),
+                "outcome": outcome,
+                "started_s": None if r.started_t is None else round(r.started_t, 1),
+                "ended_s": None if r.ended_t is None else round(r.ended_t, 1),
+                "faults_s": {k: round(v, 2) for k, v in sorted(r.faults_s.items())},
+            })
+        return {
+            "mode": self.options.mode, "source": self.options.source_name,
+            "status": self.status, "started_at": self.started_at,
+            "frames": self.frames, "dropped_frames": self.grabber.dropped,
+            "fps": round(self.fps, 1) if self.fps else None,
+            "steps": steps,
+            "cues_s": {k: round(v, 1) for k, v in sorted(self.cues_s.items(),
+                                                         key=lambda kv: -kv[1])},
+        }
+
+    def _write_report(self) -> None:
+        self._written = self.clock()
+        if self.options.report_path:
+            write_json(self.options.report_path, self.summary())
+
+
+def compose_message(picture: np.ndarray, text: str) -> np.ndarray:
+    out = picture.copy()
+    draw_centred_message(out, text, unit(out))
+    return out
+
+
+def _title(pose_name: str) -> str:
+    return pose_name.replace("-", " ").title()
+
+
+def routine_plan(steps: list[Step], poses: dict[str, PoseSpec], countdown_s: float) -> Plan:
+    """The routine: each step's hold target is its own, else its pose's."""
+    return Plan([(s, s.hold_s or poses[s.pose].hold_s) for s in steps], countdown_s)
+
+
+def live_plan(step: Step, countdown_s: float) -> Plan:
+    """Live practice: one open-ended step (its target beeps, and the session goes on)."""
+    return Plan([(step, math.inf)], countdown_s)
+
+
+def format_summary(summary: dict) -> str:
+    lines = [f"{summary['mode'].title()} session: {summary['status']}, {summary['frames']} frames"
+             + (f" at {summary['fps']:.0f} fps" if summary.get("fps") else "")]
+    for s in summary["steps"]:
+        side = f" ({s['side']})" if s["side"] else ""
+        faults = ", ".join(f"{k} {v:.1f} s" for k, v in s["faults_s"].items() if v >= 0.5)
+        target = f" of {s['target_s']:g} s" if s["target_s"] else ""
+        lines.append(f"  {_title(s['pose']) + side:<24} held {s['held_s']:5.1f} s{target}  "
+                     f"{s['outcome']}" + (f"  faults: {faults}" if faults else ""))
+    return "\n".join(lines)

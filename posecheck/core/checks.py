@@ -1,0 +1,212 @@
+"""Evaluate a pose's checks on one frame's landmarks: pass, fail or unknown, with the reason.
+
+Pure logic: landmarks in, results out. A check is *unknown* (never a guess) when a landmark
+it needs is not visible or outside the frame, when the camera view does not let it be
+judged, or when it sits at the end of a bone of implausible length (see `proportions`).
+Hysteresis: a check that passed keeps passing until its value leaves the bounds by
+more than the condition's tolerance, so verdicts do not flicker at a threshold.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from posecheck.core.features import REGISTRY, measure
+from posecheck.core.landmarks import INDEX, LEG_PARTS, NAMES, Landmarks, other_side
+from posecheck.core.poses import Check, Condition, Phase, PoseSpec
+from posecheck.core.proportions import POPULATION, Range, unseen
+from posecheck.core.views import PLACEMENT
+
+PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    id: str
+    state: str  # pass | fail | unknown
+    value: float | None  # the deciding measurement, when one was made
+    missing: tuple[str, ...] = ()  # landmarks the camera could not see
+    wrong_view: bool = False  # not judgeable from the current view
+    no_side: bool = False  # needs the working side, which is not known yet
+
+    @property
+    def judged(self) -> bool:
+        return self.state != UNKNOWN
+
+
+def visible_set(lm: Landmarks, threshold: float,
+                ranges: dict[str, Range] = POPULATION) -> frozenset[str]:
+    """Names of the landmarks with visibility at least `threshold`, inside the frame, and not
+    at the far end of a bone of implausible length (`proportions`: a guess by the model)."""
+    guessed = unseen(lm, ranges)
+    return frozenset(n for i, n in enumerate(NAMES)
+                     if lm.visibility[i] >= threshold and lm.in_frame(n) and n not in guessed)
+
+
+def limbs_for(limb: str | None, side: str | None) -> tuple[str | None, ...] | None:
+    """The concrete sides a condition measures; None when the working side is not known."""
+    if limb is None:
+        return (None,)
+    if limb in ("left", "right"):
+        return (limb,)
+    if limb in ("both", "either", "seen", "nearest"):
+        return ("left", "right")
+    if side is None:
+        return None
+    return (side,) if limb == "working" else (other_side(side),)
+
+
+def _within(c: Condition, value: float, widen: bool) -> bool:
+    tol = c.tolerance if widen else 0.0
+    if c.min is not None and value < c.min - tol:
+        return False
+    return c.max is None or value <= c.max + tol
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    state: str
+    value: float | None
+    missing: tuple[str, ...]
+
+
+def evaluate_condition(c: Condition, lm: Landmarks, visible: frozenset[str], side: str | None,
+                       widen: bool = False) -> _Outcome:
+    """One condition over the limbs it names: "both", every limb must pass; "either", one
+    must; "seen", every limb the camera sees must (at least one seen: in a side view the far
+    leg is often hidden behind the near one); "nearest", the limb the camera sees best (side-on
+    the far one is partly guessed)."""
+    limbs = limbs_for(c.limb, side)
+    if limbs is None:
+        return _Outcome(UNKNOWN, None, ())
+    if c.limb == "nearest":
+        needs = REGISTRY[c.feature].needs
+        limbs = (max(limbs, key=lambda s: float(np.mean([lm.visibility[INDEX[n]] for n in needs(s)]))),)
+    outcomes = []
+    for limb in limbs:
+        missing = tuple(n for n in REGISTRY[c.feature].needs(limb) if n not in visible)
+        if missing:
+            outcomes.append(_Outcome(UNKNOWN, None, missing))
+            continue
+        value = measure(lm, c.feature, limb)
+        if math.isnan(value):
+            outcomes.append(_Outcome(UNKNOWN, None, ()))
+        else:
+            outcomes.append(_Outcome(PASS if _within(c, value, widen) else FAIL, value, ()))
+    if c.limb == "seen" and any(o.state != UNKNOWN for o in outcomes):
+        outcomes = [o for o in outcomes if o.state != UNKNOWN]
+    return _combine(outcomes, "any" if c.limb == "either" else "all")
+
+
+def _combine(outcomes: list[_Outcome], match: str) -> _Outcome:
+    """All-of: any fail fails, else any unknown is unknown. Any-of: the mirror image."""
+    decisive, other = (FAIL, PASS) if match == "all" else (PASS, FAIL)
+    for o in outcomes:
+        if o.state == decisive:
+            return o
+    unknown = [o for o in outcomes if o.state == UNKNOWN]
+    if unknown:
+        missing = tuple(dict.fromkeys(n for o in unknown for n in o.missing))
+        return _Outcome(UNKNOWN, None, missing)
+    return _Outcome(other, outcomes[0].value if outcomes else None, ())
+
+
+def evaluate_check(check: Check, lm: Landmarks, visible: frozenset[str], side: str | None,
+                   view: str | None, previous: str | None = None) -> CheckResult:
+    """Judge one check in one frame. `previous` is its state in the last frame (hysteresis)."""
+    if check.unsupported:
+        return CheckResult(check.id, UNKNOWN, None, ())
+    if "any" not in check.views and view not in check.views:
+        return CheckResult(check.id, UNKNOWN, None, (), wrong_view=True)
+    if side is None and any(c.limb in ("working", "other") for c in check.conditions):
+        return CheckResult(check.id, UNKNOWN, None, (), no_side=True)
+    outcomes = [evaluate_condition(c, lm, visible, side, widen=previous == PASS)
+                for c in check.conditions]
+    o = _combine(outcomes, check.match)
+    return CheckResult(check.id, o.state, o.value, o.missing)
+
+
+def evaluate_all(pose: PoseSpec, lm: Landmarks, visible: frozenset[str], side: str | None,
+                 view: str | None, previous: dict[str, str] | None = None
+                 ) -> dict[str, CheckResult]:
+    previous = previous or {}
+    return {c.id: evaluate_check(c, lm, visible, side, view, previous.get(c.id))
+            for c in pose.checks}
+
+
+def conditions_hold(conditions: tuple[Condition, ...], lm: Landmarks, visible: frozenset[str],
+                    side: str | None, widen: bool = False) -> str:
+    """pass / fail / unknown for a list of conditions that must all hold (recognition, phases)."""
+    outcomes = [evaluate_condition(c, lm, visible, side, widen) for c in conditions]
+    return _combine(outcomes, "all").state
+
+
+def form_correct(pose: PoseSpec, results: dict[str, CheckResult]) -> bool:
+    """Correct form: every core check judged and passing, and no other fault check failing."""
+    for check in pose.checks:
+        state = results[check.id].state
+        if check.core and state != PASS:
+            return False
+        if check.kind == "fault" and state == FAIL:
+            return False
+    return True
+
+
+def frame_quality(pose: PoseSpec, results: dict[str, CheckResult]) -> float:
+    """Share of the fault checks that pass (0-1): unknown core checks count as not passing,
+    unknown non-core checks are left out. The form score is its time-weighted mean."""
+    counted = passed = 0
+    for check in pose.checks:
+        if check.kind != "fault":
+            continue
+        state = results[check.id].state
+        if state == UNKNOWN and not check.core:
+            continue
+        counted += 1
+        passed += state == PASS
+    return passed / counted if counted else 0.0
+
+
+def landmark_words(name: str) -> str:
+    """'left_foot_index' -> 'left toes', for messages to the user."""
+    words = name.replace("foot_index", "toes").replace("_", " ")
+    return words
+
+
+def fill_cue(cue: str, side: str | None) -> str:
+    """Put the working and other side's names into a cue ({working}, {other})."""
+    if side is None:
+        return cue.replace("{working} ", "").replace("{other} ", "").replace(
+            "{working}", "").replace("{other}", "")
+    return cue.replace("{working}", side).replace("{other}", other_side(side))
+
+
+def unknown_reason(check: Check, result: CheckResult, phase: Phase | None = None,
+                   side: str | None = None) -> str:
+    """Why a check could not be judged, in words for the user. When all it misses is the
+    leg that `phase` hides from any camera (a folded Pigeon's front leg, under the chest),
+    the phase's own words: no camera move would help."""
+    if _hidden_by(phase, side, result.missing):
+        return phase.hidden_cue
+    if check.unsupported:
+        return f"posecheck can't judge {check.id} from a camera yet"
+    if result.wrong_view:
+        where = " or ".join(PLACEMENT[v] for v in check.views[:2])
+        return f"Can't judge {check.id} from here: place the camera {where}"
+    if result.missing:
+        names = ", ".join(landmark_words(n) for n in result.missing[:2])
+        return f"Can't see your {names}"
+    if result.no_side:
+        return "Can't tell which side you are working: let the camera see both legs"
+    return f"Can't judge {check.id} yet"
+
+
+def _hidden_by(phase: Phase | None, side: str | None, missing: tuple[str, ...]) -> bool:
+    if phase is None or phase.hidden_leg is None or side is None or not missing:
+        return False
+    leg = side if phase.hidden_leg == "working" else other_side(side)
+    return all(name.startswith(f"{leg}_") and name.split("_", 1)[1] in LEG_PARTS
+               for name in missing)

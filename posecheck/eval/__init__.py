@@ -1,0 +1,1 @@
+"""Measuring the feedback against ground truth: labels, scoring, evaluation over many clips."""
