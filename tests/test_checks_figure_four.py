@@ -30,8 +30,9 @@ EXPECTED = {
 WRONG_VIEW = {"figure_four_right": set(),
               "figure_four_feet_end": {"ankle-on-knee", "thigh-to-chest", "hands-behind-thigh",
                                        "head-down"}}
-FEET_END_REASON = ("POSES.md: 'side view at mat height, or from the feet end', but core check "
-                   "thigh-to-chest is not judged from the 'feet' view: never correct from there")
+FEET_END_REASON = ("docs/poses.md#figure-four: 'side view at mat height, or from the feet "
+                   "end', but core check thigh-to-chest is not judged from the 'feet' view: "
+                   "never correct from there")
 CORRECT = [
     ("figure_four_right", True),
     ("figure_four_ankle_off", False),

@@ -34,8 +34,9 @@ WRONG_VIEW = {"happy_baby_side": {"knees-wide"},
                                       "head-down"},
               "happy_baby_feet_end_high": {"knees-90", "knees-to-armpits", "hands-on-feet",
                                            "head-down"}}
-FEET_END_REASON = ("POSES.md: 'from the feet end also works', but core check knees-90 is not "
-                   "judged from the 'feet' view, so the form is never correct from there")
+FEET_END_REASON = ("docs/poses.md#happy-baby: 'from the feet end also works', but core check "
+                   "knees-90 is not judged from the 'feet' view, so the form is never correct "
+                   "from there")
 CORRECT = [
     ("happy_baby_side", True),
     ("happy_baby_head_lifted", False),

@@ -1,5 +1,5 @@
-"""The bundled pose files match POSES.md, and a bad pose file gets a one-line message that
-names the file, the place and the valid choices - never a traceback."""
+"""The bundled pose files match docs/poses.md, and a bad pose file gets a one-line message
+that names the file, the place and the valid choices - never a traceback."""
 
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ from posecheck.core.views import VIEWS
 
 from bodies import body
 
-# --- the bundled poses against POSES.md ------------------------------------------------------
+# --- the bundled poses against docs/poses.md -------------------------------------------------
 
-#: POSES.md's tables: (pose, check id, kind, core). Bold ids in POSES.md are core.
+#: docs/poses.md's tables: (pose, check id, kind, core), core as its "core" column says.
 POSES_MD = [
     ("happy-baby", "knees-90", "fault", True),
     ("happy-baby", "soles-up", "fault", True),

@@ -2,7 +2,7 @@
 get-ready countdown and closed when its hold is done or it is skipped. Pure logic: times are
 passed in; the live loop reads the hold from the judge and draws what this says.
 
-`ROUTINE` is the article's four-step hip-mobility routine (POSES.md, "The routine").
+`ROUTINE` is the article's four-step hip-mobility routine (docs/poses.md#the-routine).
 """
 
 from __future__ import annotations

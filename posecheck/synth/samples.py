@@ -8,8 +8,8 @@ correct form, then changes one thing (heels lifted, spine folded ...) for the mi
 hold, blending in and out, and goes back to the correct form. The labels (`labels.json`, the
 format of `posecheck.eval.labels`) say when the pose is held and when each check truly fails; they
 come from the design and are verified on the rendered body's true 3-D joints in every frame
-(`scripts.truth_values` / `scripts.judge_truth`): a correct span must clearly meet POSES.md's
-criterion, a fault span must clearly break it, or generation stops.
+(`scripts.truth_values` / `scripts.judge_truth`): a correct span must clearly meet
+docs/poses.md's criterion, a fault span must clearly break it, or generation stops.
 
 The same spec and seed give the same bytes (rendering, MPEG-4 encoding and the labels are
 deterministic). `--jobs 2` renders clips in parallel processes.
@@ -208,8 +208,8 @@ def _specs() -> list[ClipSpec]:
 
 SPECS: list[ClipSpec] = _specs()
 
-#: Checks of POSES.md that no body can fault on its own, with the reason (none at present:
-#: knees-to-armpits is shown, but only together with other faults; see its clip's note).
+#: Checks of docs/poses.md that no body can fault on its own, with the reason (none at
+#: present: knees-to-armpits is shown, but only together with other faults; see its clip's note).
 NOT_FAKEABLE: dict[str, str] = {}
 
 

@@ -3,10 +3,10 @@
 Every pose is built from a small frozen dataclass of *form* parameters (knee angle, trunk lean,
 how far the heels are lifted, where the hands are ...), so a fault is one parameter changed and
 a clip can blend smoothly between the correct form and a faulty one. The same module measures
-the **truth** on a posed body: the 3-D values of what each check of POSES.md is about (knee
-angle, trunk from vertical, heel height, ankle gap over shoulder width ...), computed on the
-body's true joints and landmarks, and judges them against POSES.md's criteria with a margin:
-every check is "pass", "fail" or "unclear" (too near the limit to be ground truth).
+the **truth** on a posed body: the 3-D values of what each check of docs/poses.md is about
+(knee angle, trunk from vertical, heel height, ankle gap over shoulder width ...), computed on
+the body's true joints and landmarks, and judges them against docs/poses.md's criteria with a
+margin: every check is "pass", "fail" or "unclear" (too near the limit to be ground truth).
 
 World frame as in `posecheck.synth`: metres, Z up, X = the body's left in the neutral stance,
 the neutral body faces -Y, the mat lies along Y. Standing poses (Malasana) face -Y; supine
@@ -381,7 +381,7 @@ def truth_values(posed: PosedBody) -> dict[str, float]:
 
 
 # Each check's truth: (value names, pass test, fail test). A value in neither zone is "unclear":
-# too near POSES.md's limit to count as ground truth either way.
+# too near docs/poses.md's limit to count as ground truth either way.
 def _both(prefix):
     return [f"{prefix}_left", f"{prefix}_right"]
 
