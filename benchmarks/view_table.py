@@ -55,14 +55,22 @@ from posecheck.core import checks as ck
 from posecheck.core.landmarks import Landmarks
 from posecheck.core.poses import load_pose
 from posecheck.core.sides import LEG_ROLES
+from posecheck.core.views import estimate_view
 from posecheck.synth import scripts as sc
 from posecheck.synth.camera import Camera
 from posecheck.synth.render import render
-from posecheck.synth.samples import (BOTTOM_COLORS, BOTTOMS, HAIR, MATS, SPECS, TOP_COLORS, TOPS,
-                                     true_view)
+from posecheck.synth.samples import (
+    BOTTOM_COLORS,
+    BOTTOMS,
+    HAIR,
+    MATS,
+    SPECS,
+    TOP_COLORS,
+    TOPS,
+    true_view,
+)
 from posecheck.synth.scene import SKIN_TONES, Appearance, Scene
 from posecheck.synth.skeleton import load_body, pose_body
-from posecheck.core.views import estimate_view
 
 SIZE = (480, 360)
 FOV = 50.0

@@ -19,9 +19,8 @@ is checked against its pose's checks in tests/test_checks_<pose>.py.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import math
+from dataclasses import replace
 from functools import cache
 from typing import Mapping, Sequence
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import bodies
 import pytest
 
 from posecheck.core import checks as ck
@@ -12,8 +13,6 @@ from posecheck.core.landmarks import Landmarks
 from posecheck.core.poses import PoseSpec, load_pose
 from posecheck.core.sides import DETECTORS
 from posecheck.core.views import estimate_view
-
-import bodies
 
 PASS, FAIL, UNKNOWN = ck.PASS, ck.FAIL, ck.UNKNOWN
 AUTO = object()

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from bodies import body, moved
+from checking import (
+    FAIL,
+    PASS,
+    UNKNOWN,
+    evaluate,
+    pose,
+    recognised,
+    recognition_cases,
+    side_of,
+    table,
+)
 
 from posecheck.core import checks as ck
-
-from bodies import body, moved
-from checking import (FAIL, PASS, UNKNOWN, evaluate, pose, recognised, recognition_cases,
-                      side_of, table)
 
 P, F, U = PASS, FAIL, UNKNOWN
 CHECKS = ("ankle-on-knee", "thigh-to-chest", "hands-behind-thigh", "knee-open", "head-down")

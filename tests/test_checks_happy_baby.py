@@ -5,11 +5,10 @@ from __future__ import annotations
 import math
 
 import pytest
-
-from posecheck.core import checks as ck
-
 from bodies import body, moved
 from checking import FAIL, PASS, UNKNOWN, evaluate, pose, recognised, recognition_cases, table
+
+from posecheck.core import checks as ck
 
 P, F, U = PASS, FAIL, UNKNOWN
 CHECKS = ("knees-90", "soles-up", "knees-to-armpits", "knees-wide", "hands-on-feet", "head-down")

@@ -6,12 +6,11 @@ import math
 from dataclasses import replace
 
 import pytest
+from bodies import body, moved
+from checking import FAIL, PASS, UNKNOWN, evaluate, pose, recognised, recognition_cases, table
 
 from posecheck.core import checks as ck
 from posecheck.core.landmarks import NAMES
-
-from bodies import body, moved
-from checking import FAIL, PASS, UNKNOWN, evaluate, pose, recognised, recognition_cases, table
 
 P, F, U = PASS, FAIL, UNKNOWN
 

@@ -5,12 +5,20 @@ from __future__ import annotations
 import math
 
 import pytest
+from bodies import body, moved
+from checking import (
+    FAIL,
+    PASS,
+    UNKNOWN,
+    evaluate,
+    pose,
+    recognised,
+    recognition_cases,
+    side_of,
+    table,
+)
 
 from posecheck.core import checks as ck
-
-from bodies import body, moved
-from checking import (FAIL, PASS, UNKNOWN, evaluate, pose, recognised, recognition_cases,
-                      side_of, table)
 
 P, F, U = PASS, FAIL, UNKNOWN
 CHECKS = ("back-leg-long", "front-knee-bent", "hips-square", "shin-parallel", "torso-supported")

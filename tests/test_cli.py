@@ -9,7 +9,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-
 from clirun import invoke, one_line_error
 
 REPORT_KEYS = {"pose", "side", "duration_s", "in_pose_s", "correct_s", "longest_hold_s",

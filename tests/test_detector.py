@@ -12,8 +12,8 @@ import cv2
 import numpy as np
 import pytest
 
-from posecheck.io.detector import Detector, ModelError, default_model_path
 from posecheck.core.landmarks import Landmarks
+from posecheck.io.detector import Detector, ModelError, default_model_path
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 MALASANA = "malasana/correct/Fitness_App__Malasana.png"  # side view, 496x744

@@ -6,12 +6,11 @@ import math
 
 import numpy as np
 import pytest
+from bodies import body, make_body, moved, points_of, turned
 
 from posecheck.core import features as F
 from posecheck.core import sides
 from posecheck.core.landmarks import NAMES, Landmarks
-
-from bodies import body, make_body, moved, points_of, turned
 
 LIMB_FEATURES = sorted(n for n, f in F.REGISTRY.items() if f.limb)
 BODY_FEATURES = sorted(n for n, f in F.REGISTRY.items() if not f.limb)

@@ -36,18 +36,17 @@ import cv2
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from conftest import REALDATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_poses import BASES, KEYS, mutated, to_toml, values
 
-from posecheck.io import files as files_module
-from posecheck.report import builder as report_module
 from posecheck.cli import main
 from posecheck.core.poses import PoseFileError, builtin_dir, load_pose, load_pose_file, parse_pose
-from posecheck.report.builder import FrameCsv, write_json
+from posecheck.io import files as files_module
 from posecheck.io.video import InputError
-
-from conftest import REALDATA
-from test_poses import BASES, KEYS, mutated, to_toml, values
+from posecheck.report import builder as report_module
+from posecheck.report.builder import FrameCsv, write_json
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "samples" / "malasana-side-correct.mp4"

@@ -13,16 +13,27 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from posecheck.core import checks as ck
 from posecheck.app.analyze import Outputs, analyze
 from posecheck.cli import main
-from posecheck.report.html_page import render_page
+from posecheck.core import checks as ck
 from posecheck.core.judge import FrameResult
 from posecheck.core.poses import load_pose
-from posecheck.report.builder import ReportBuilder
-from posecheck.report.timeline import (IN, NOBODY, OUT, Episodes, Holds, Span, Timeline, Track,
-                                key_frames, plotted_value, value_bands)
 from posecheck.core.timer import GRACE, HOLDING, IDLE, SETTLING, TimerSnapshot
+from posecheck.report.builder import ReportBuilder
+from posecheck.report.html_page import render_page
+from posecheck.report.timeline import (
+    IN,
+    NOBODY,
+    OUT,
+    Episodes,
+    Holds,
+    Span,
+    Timeline,
+    Track,
+    key_frames,
+    plotted_value,
+    value_bands,
+)
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 FOLDED = SAMPLES / "malasana-front-spine-folded.mp4"
@@ -301,6 +312,7 @@ def test_unwritable_html_path_is_a_one_line_error(tmp_path):
 
 def test_a_folded_pigeon_photo_is_not_judged_rather_than_needing_work():
     from bodies import body
+
     from posecheck.core.judge import Judge
 
     builder = ReportBuilder([PIGEON], "fold.png", True, FPS)

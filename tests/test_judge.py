@@ -7,12 +7,11 @@ from dataclasses import replace
 from functools import cache
 
 import pytest
+from bodies import body
 
 from posecheck.core import poses
 from posecheck.core.judge import NO_PERSON_CUE, Judge
 from posecheck.core.landmarks import INDEX
-
-from bodies import body
 
 FPS = 30
 FRAME = 1 / FPS

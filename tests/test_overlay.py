@@ -10,12 +10,12 @@ import cv2
 import numpy as np
 import pytest
 
-from posecheck.report import overlay
 from posecheck.core.checks import FAIL, PASS, UNKNOWN, CheckResult
 from posecheck.core.judge import Cue, FrameResult
 from posecheck.core.landmarks import INDEX, NAMES, Landmarks
 from posecheck.core.poses import Check, Condition, PoseSpec, load_pose_file
 from posecheck.core.timer import TimerSnapshot
+from posecheck.report import overlay
 
 POSE_FILE = Path(__file__).resolve().parent.parent / "poses" / "malasana.toml"
 

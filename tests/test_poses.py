@@ -8,18 +8,24 @@ import json
 import math
 
 import pytest
+from bodies import body
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from posecheck.core import checks as ck
 from posecheck.core.features import REGISTRY
 from posecheck.core.landmarks import NAMES
-from posecheck.core.poses import (LIMBS, PoseFileError, builtin_names, load_all, load_pose,
-                             load_pose_file, parse_pose)
-from posecheck.eval.scoring import judgeable
+from posecheck.core.poses import (
+    LIMBS,
+    PoseFileError,
+    builtin_names,
+    load_all,
+    load_pose,
+    load_pose_file,
+    parse_pose,
+)
 from posecheck.core.views import VIEWS
-
-from bodies import body
+from posecheck.eval.scoring import judgeable
 
 # --- the bundled poses against docs/poses.md -------------------------------------------------
 

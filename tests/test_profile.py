@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import tomllib
 
+import bodies
 import cv2
 import numpy as np
 import pytest
-from click.testing import CliRunner
-
-from posecheck.core import checks as ck
-from posecheck.cli import main
-from posecheck.io.profile import load_profile, profile_path
-from posecheck.core.proportions import POPULATION
-
-import bodies
 from checking import pose
+from click.testing import CliRunner
 from clirun import invoke
+
+from posecheck.cli import main
+from posecheck.core import checks as ck
+from posecheck.core.proportions import POPULATION
+from posecheck.io.profile import load_profile, profile_path
 
 
 @pytest.fixture(scope="module")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import bodies
 import pytest
+from checking import evaluate, pose
 
 from posecheck.core import checks as ck
 from posecheck.core import proportions as pr
 from posecheck.core.judge import Judge
-
-import bodies
-from checking import evaluate, pose
 
 
 @pytest.mark.parametrize("name", list(bodies.CANONICAL))

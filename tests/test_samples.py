@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from posecheck.eval.labels import load_labels
 from posecheck.core.poses import load_pose
+from posecheck.eval.labels import load_labels
 from posecheck.eval.scoring import judgeable
 from posecheck.synth import samples as sm
 from posecheck.synth import scripts as sc

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from posecheck.cli import main
-from posecheck.eval.labels import ClipLabel, LabelsError, load_labels
 from posecheck.core.poses import load_pose
+from posecheck.eval.labels import ClipLabel, LabelsError, load_labels
 from posecheck.eval.scoring import Counts, FrameRecord, score_clip, summarise
 
 FPS = 10

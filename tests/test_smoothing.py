@@ -6,11 +6,10 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from bodies import body
 
 from posecheck.core.landmarks import INDEX
 from posecheck.core.smoothing import LandmarkSmoother, OneEuro
-
-from bodies import body
 
 FPS = 30
 KNEE = INDEX["left_knee"]

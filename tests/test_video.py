@@ -12,7 +12,6 @@ import pytest
 
 from posecheck.io import video
 from posecheck.io.video import (
-    sample_shown,
     IMAGE_EXTS,
     FrameSource,
     ImageSource,
@@ -23,6 +22,7 @@ from posecheck.io.video import (
     check_writable,
     meaningful_line,
     open_source,
+    sample_shown,
 )
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"

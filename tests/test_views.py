@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from bodies import body, make_body, points_of, tilted, turned
 
 from posecheck.core.poses import load_pose
 from posecheck.core.views import ViewTracker, estimate_view, lying_angle
-
-from bodies import body, make_body, points_of, tilted, turned
 
 
 def standing_back():

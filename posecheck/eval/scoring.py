@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from posecheck.core.checks import FAIL, PASS, UNKNOWN
-from posecheck.eval.labels import ClipLabel
 from posecheck.core.poses import Check, PoseSpec
+from posecheck.eval.labels import ClipLabel
 
 MARGIN_S = 0.3
 

@@ -25,9 +25,9 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from posecheck.io.files import write_text_atomically
 from posecheck.core.poses import Check, PoseFileError, PoseSpec, _Reader, load_all
 from posecheck.core.proportions import BONES, Range, personal_ranges
+from posecheck.io.files import write_text_atomically
 
 DEFAULT = "default"
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")

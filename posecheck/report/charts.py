@@ -12,8 +12,8 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from posecheck.core import checks as ck
 from posecheck.core.features import REGISTRY
-from posecheck.report.timeline import IN, NOBODY, OFF, OUT, PoseTimeline, Span, value_bands
 from posecheck.core.timer import GRACE, HOLDING
+from posecheck.report.timeline import IN, NOBODY, OFF, OUT, PoseTimeline, Span, value_bands
 
 COLOURS = {ck.PASS: "#2e9d4f", ck.FAIL: "#d64541", "tip": "#f0a01e", ck.UNKNOWN: "#aab1b9",
            OUT: "#eef0f3", IN: "#3b7dd8", NOBODY: "#ffffff", HOLDING: "#2e9d4f",

@@ -13,10 +13,25 @@ import numpy as np
 
 from posecheck.core.judge import FrameResult
 from posecheck.core.landmarks import Landmarks
-from posecheck.report.overlay import (DARK, GREY, SIMPLEX, SIZE, WHITE, _font, _put, _px, _shade, _text_size,
-                      ascii_text, draw_centred_message, draw_panel, draw_skeleton, fit_text,
-                      unit)
 from posecheck.core.views import PLACEMENT
+from posecheck.report.overlay import (
+    DARK,
+    GREY,
+    SIMPLEX,
+    SIZE,
+    WHITE,
+    _font,
+    _put,
+    _px,
+    _shade,
+    _text_size,
+    ascii_text,
+    draw_centred_message,
+    draw_panel,
+    draw_skeleton,
+    fit_text,
+    unit,
+)
 
 #: The live picture is drawn at least this tall (a 480p camera is enlarged), so text
 #: scales with it.

@@ -31,14 +31,14 @@ import cv2
 import numpy as np
 
 from posecheck.core.landmarks import Landmarks
-from posecheck.eval.labels import LABELS_FILE
 from posecheck.core.poses import load_pose
+from posecheck.core.views import estimate_view
+from posecheck.eval.labels import LABELS_FILE
 from posecheck.synth import scripts as sc
 from posecheck.synth.camera import Camera
 from posecheck.synth.render import render
 from posecheck.synth.scene import SKIN_TONES, Appearance, Scene
 from posecheck.synth.skeleton import load_body, pose_body
-from posecheck.core.views import estimate_view
 
 FPS = 10
 SIZE = (480, 360)

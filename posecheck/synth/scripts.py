@@ -32,8 +32,17 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from posecheck.synth import rotations as rot
-from posecheck.synth.skeleton import (JOINTS, Body, Pose, PosedBody, aim_hand, ik_two_bone, on_floor,
-                                      orient_joint, pose_body)
+from posecheck.synth.skeleton import (
+    JOINTS,
+    Body,
+    Pose,
+    PosedBody,
+    aim_hand,
+    ik_two_bone,
+    on_floor,
+    orient_joint,
+    pose_body,
+)
 
 UP = np.array([0.0, 0.0, 1.0])
 X = np.array([1.0, 0.0, 0.0])

@@ -23,8 +23,18 @@ from posecheck.synth import rotations as rot
 from posecheck.synth.camera import Camera
 from posecheck.synth.render import render
 from posecheck.synth.scene import Appearance, Scene
-from posecheck.synth.skeleton import (FORWARD, UP, Body, Pose, aim_hand, ik_two_bone, load_body, on_floor,
-                                      orient_joint, pose_body)
+from posecheck.synth.skeleton import (
+    FORWARD,
+    UP,
+    Body,
+    Pose,
+    aim_hand,
+    ik_two_bone,
+    load_body,
+    on_floor,
+    orient_joint,
+    pose_body,
+)
 
 LIMB_JOINTS = [INDEX[f"{s}_{j}"] for j in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")
                for s in ("left", "right")]
