@@ -39,12 +39,13 @@ import cv2
 import numpy as np
 
 import posecheck.app.live as live_module
+from posecheck.app.live import Options, Session, live_plan
+from posecheck.core.judge import Judge
+from posecheck.core.plan import Step
+from posecheck.core.poses import load_pose
 from posecheck.io.capture import FileReader, Grabber
 from posecheck.io.detector import Detector
-from posecheck.core.judge import Judge
-from posecheck.app.live import Options, Recorder, Session, live_plan
-from posecheck.core.poses import load_pose
-from posecheck.core.plan import Step
+from posecheck.io.recorder import Recorder
 from posecheck.io.video import open_source
 
 DEFAULT_SOURCE = Path(__file__).resolve().parents[1] / "samples" / "malasana-front-correct.mp4"
@@ -196,7 +197,7 @@ def live_run(name: str, video: str, folder: Path, record: bool, mirror: bool) ->
             grabber.next_frame = next_frame
             session = Session(grabber, watch.wrap("detect", detector.detect), plan, judge,
                               display, options, recorder)
-            session._frame = watch.wrap("frame", session._frame)
+            session.frame = watch.wrap("frame", session.frame)  # the loop hands it each frame
             grabber.start()
             start = time.monotonic()
             try:
@@ -209,12 +210,14 @@ def live_run(name: str, video: str, folder: Path, record: bool, mirror: bool) ->
     finally:
         live_module.compose = compose
         reader.close()
-    frames = summary["frames"]
+    frames = summary.frames
     stages = {k: 1000 * v / max(frames, 1) for k, v in watch.s.items()}
     stages["show"] = 1000 * display.show_s / max(frames, 1)
+    # the main thread's work on a frame: the loop's judging, then the session drawing it
+    stages["frame"] = stages.get("frame", 0.0) + stages.get("judge", 0.0)
     return LiveRun(name, frames / wall, frames, grabber.captured, grabber.dropped, wall,
                    display.latency_ms, display.waited_ms, display.loop_ms, stages,
-                   summary["status"])
+                   summary.status)
 
 
 def pct(values: list[float], q: float) -> float:

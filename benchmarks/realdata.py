@@ -74,20 +74,20 @@ def _image_item(label: dict, src: Path, mirrored: bool, poses, tmp: Path) -> dic
         cv2.imwrite(str(path), cv2.flip(image, 1))
     overlay = tmp / f"{stem}.overlay.png"
     summary, frames = _run(path, poses, overlay)
-    recognised = summary["pose"] if summary.get("in_pose") else None
+    recognised = summary.pose if summary.in_pose else None
     view = frames[-1]["view"] if frames else None
     expected_side = FLIP[label.get("side")] if mirrored else label.get("side")
     item = {
         "file": label["file"], "mirrored": mirrored, "kind": "image",
         "form": label["form"], "expected_pose": label["pose"], "pose": recognised,
         "pose_ok": recognised == label["pose"],
-        "expected_side": expected_side, "side": summary.get("side") if recognised else None,
+        "expected_side": expected_side, "side": summary.side if recognised else None,
         "view": view if recognised else None, "expected_view": label.get("view"),
-        "person_found": summary["person_found"],
-        "correct": bool(summary.get("correct")), "score": summary.get("score"),
+        "person_found": summary.person_found,
+        "correct": bool(summary.correct), "score": summary.score,
         "checks": {}, "overlay": str(overlay),
     }
-    got = summary.get("checks", {}) if recognised == label["pose"] else {}
+    got = summary.checks if recognised == label["pose"] else {}
     for cid, want in label.get("checks", {}).items():
         if recognised != label["pose"]:
             item["checks"][cid] = {"expected": want, "state": "pose not recognised", "value": None}
@@ -95,8 +95,8 @@ def _image_item(label: dict, src: Path, mirrored: bool, poses, tmp: Path) -> dic
         entry = got.get(cid)
         if entry is None:
             raise SetupError(f"{label['file']}: label names check '{cid}', which {label['pose']} has not")
-        item["checks"][cid] = {"expected": want, "state": entry["state"], "value": entry.get("value"),
-                               "unknown_because": entry.get("unknown_because")}
+        item["checks"][cid] = {"expected": want, "state": entry.state, "value": entry.value,
+                               "unknown_because": entry.unknown_because}
     return item
 
 
@@ -107,12 +107,12 @@ def _clip_item(label: dict, src: Path, poses) -> dict:
     return {
         "file": label["file"], "mirrored": False, "kind": "clip", "form": label["form"],
         "expected_pose": label["pose"], "accepted_poses": pose_ok,
-        "pose": summary["pose"], "pose_ok": summary["pose"] in pose_ok,
+        "pose": summary.pose, "pose_ok": summary.pose in pose_ok,
         "frames": len(frames), "frames_in_pose": dict(seen),
         "any_frame_correct": any(f["correct"] for f in frames),
         "expected_any_frame_correct": label.get("any_frame_correct"),
-        "correct": bool(summary.get("correct")), "correct_s": summary.get("correct_s"),
-        "person_found": summary["person_found"],
+        "correct": bool(summary.correct), "correct_s": summary.correct_s,
+        "person_found": summary.person_found,
     }
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from posecheck import __version__
 from posecheck.core.poses import PoseFileError, builtin_names, load_all, load_pose, load_pose_file
+
+if TYPE_CHECKING:
+    from posecheck.report.summary import AnalysisSummary, PracticeSummary
 
 
 EXIT_INPUT = 2  # bad input: file, pose, option
@@ -24,9 +28,9 @@ class Group(click.Group):
     """Turns every error a user can cause into one line and a non-zero exit."""
 
     def invoke(self, ctx):
-        from posecheck.app.calibrate import CalibrationError
-        from posecheck.io.detector import ModelError
+        from posecheck.core.calibration import CalibrationError
         from posecheck.eval.labels import LabelsError
+        from posecheck.io.detector import ModelError
         from posecheck.io.profile import ProfileError
         from posecheck.io.video import InputError
 
@@ -85,7 +89,7 @@ def history_option(f):
                              "default.")(f)
 
 
-def _record_analysis(enabled: bool, ended: list[dict], started_at: str) -> None:
+def _record_analysis(enabled: bool, ended: list[AnalysisSummary], started_at: str) -> None:
     """Record the analysis that ended (done or interrupted; none after an error)."""
     from posecheck.report.history import from_analysis, utc_now
 
@@ -140,9 +144,9 @@ def analyze(video, pose_name, side, out, report, frames, html, model, profile_na
     """
     from posecheck.app.analyze import Outputs
     from posecheck.app.analyze import analyze as run_analysis
-    from posecheck.report.history import utc_now
     from posecheck.core.proportions import POPULATION
     from posecheck.report.builder import format_summary
+    from posecheck.report.history import utc_now
 
     poses = pose_names(pose_name)
     profile = load_profile(profile_name)
@@ -166,7 +170,7 @@ def analyze(video, pose_name, side, out, report, frames, html, model, profile_na
     if timings:
         click.echo(_format_timings(result.stages))
     if result.truncated:
-        raise UserError(f"{video}: {result.summary['warnings'][-1]}")
+        raise UserError(f"{video}: {result.summary.warnings[-1]}")
 
 
 class _Progress:
@@ -243,20 +247,20 @@ def _setup(camera, source, every_frame, mirror, window, record, report, countdow
                  sound, model, load_profile(profile_name))
 
 
-def _finish_practice(summary: dict, report: str, keep_history: bool) -> None:
-    from posecheck.report.history import from_practice, utc_now
+def _finish_practice(summary: PracticeSummary, report: str, keep_history: bool) -> None:
     from posecheck.app.live import format_summary
+    from posecheck.report.history import from_practice, utc_now
 
     click.echo(format_summary(summary))
     click.echo(f"Summary saved: {report}")
     _record_history(keep_history, from_practice(summary, utc_now()))
-    if summary["status"] == "interrupted":
+    if summary.status == "interrupted":
         sys.exit(EXIT_INTERRUPTED)
-    if summary["status"] == "camera lost":
+    if summary.status == "camera lost":
         raise click.ClickException("the camera stopped sending pictures: check its cable, "
                                    "then start again (the summary above is saved)")
-    if summary.get("warnings"):
-        raise click.ClickException(f"{summary['warnings'][0]} (the summary above is saved)")
+    if summary.warnings:
+        raise click.ClickException(f"{summary.warnings[0]} (the summary above is saved)")
 
 
 @main.command()
@@ -336,8 +340,8 @@ def score(paths, labels_path, pose_mode, jobs, json_path, model, progress):
       posecheck score samples/ --jobs 2 --json scores.json
     """
     from posecheck.eval import evaluate as ev
-    from posecheck.report.builder import write_json
     from posecheck.io.video import check_writable
+    from posecheck.report.builder import write_json
 
     if not paths:
         folder = ev.default_samples()
@@ -467,7 +471,8 @@ def calibrate(source, camera, profile_name, seconds, model):
       posecheck calibrate --camera 0 --seconds 5 --profile sam
     """
     from posecheck.app.calibrate import detect_frames, measure_frames
-    from posecheck.io.profile import Profile, load_profile as load, profile_path, save_profile
+    from posecheck.io.profile import Profile, profile_path, save_profile
+    from posecheck.io.profile import load_profile as load
 
     if (source is None) == (camera is None):
         raise UserError("give a photo or video to calibrate from, or --camera N")
@@ -601,7 +606,13 @@ def _export_history(runs, pose_name, export_format, output) -> None:
 
 def _show_history(runs, pose_name, limit, plot) -> None:
     from posecheck.core.checks import fill_cue
-    from posecheck.report.progress import daily, format_progress, format_sessions, only_pose, top_faults
+    from posecheck.report.progress import (
+        daily,
+        format_progress,
+        format_sessions,
+        only_pose,
+        top_faults,
+    )
 
     specs = {spec.name: spec for spec in load_all()}
     if pose_name:

@@ -137,10 +137,10 @@ def test_fast_judges_a_third_of_a_30fps_clip_and_credits_the_same_hold(tmp_path)
     full = analyze(str(clip), pose, Outputs()).summary
     out = str(tmp_path / "fast.mp4")
     fast = analyze(str(clip), pose, Outputs(video=out), fast=True).summary
-    assert fast["frames"] == -(-frames // 3)
+    assert fast.frames == -(-frames // 3)
     assert int(cv2.VideoCapture(out).get(cv2.CAP_PROP_FRAME_COUNT)) == frames
-    assert full["correct_s"] > 5
-    assert abs(fast["correct_s"] - full["correct_s"]) <= 0.2
+    assert full.correct_s > 5
+    assert abs(fast.correct_s - full.correct_s) <= 0.2
 
 
 def test_a_folded_pigeon_video_says_why_its_front_knee_was_not_judged(tmp_path):

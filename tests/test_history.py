@@ -16,37 +16,47 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from clirun import invoke, one_line_error
 
 from posecheck.report import history as h
-from posecheck.report.progress import (Day, daily, format_progress, format_sessions, only_pose,
-                                to_csv, to_json, top_faults)
+from posecheck.report.progress import (
+    Day,
+    daily,
+    format_progress,
+    format_sessions,
+    only_pose,
+    to_csv,
+    to_json,
+    top_faults,
+)
 from posecheck.report.progress_plot import plot_progress
-
-from clirun import invoke, one_line_error
+from posecheck.report.summary import AnalysisSummary, CheckSummary, PracticeSummary, StepSummary
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 UTC = timezone.utc
 
 
-def analysis_summary(pose="malasana", status="done") -> dict:
-    return {"source": "clip.mp4", "status": status, "kind": "video", "pose": pose,
-            "side": None, "correct_s": 12.5, "longest_hold_s": 9.0, "hold_target_s": 30.0,
-            "score": 87, "checks": {
-                "spine-upright": {"kind": "fault", "fail_s": 4.0},
-                "heels-down": {"kind": "fault", "fail_s": 0.0},
-                "palms-together": {"kind": "tip", "fail_s": 3.0}}}
+def analysis_summary(pose="malasana", status="done") -> AnalysisSummary:
+    return AnalysisSummary(
+        source="clip.mp4", status=status, kind="video", pose=pose,
+        pose_title="Malasana" if pose else None, side=None, frames=900, person_found=True,
+        person_frames=900, message="", warnings=[], poses_seen_s={pose: 20.0} if pose else {},
+        sides_s={}, duration_s=30.0, in_pose_s=20.0, correct_s=12.5, correct_form_s=13.0,
+        longest_hold_s=9.0, target_s=30.0, score=87, correct=True, by_side={},
+        checks={"spine-upright": CheckSummary("fault", True, 16.0, 4.0, 0.0),
+                "heels-down": CheckSummary("fault", False, 20.0, 0.0, 0.0),
+                "palms-together": CheckSummary("tip", False, 17.0, 3.0, 0.0)})
 
 
-def practice_summary(mode="routine", status="interrupted") -> dict:
-    step = {"target_s": 30.0, "started_s": 1.0, "ended_s": 40.0}
-    return {"mode": mode, "source": "camera 0", "status": status,
-            "started_at": "2024-05-02T07:00:00+00:00", "frames": 900, "steps": [
-                step | {"pose": "happy-baby", "side": None, "held_s": 31.0, "longest_s": 30.0,
-                        "outcome": "completed", "faults_s": {}},
-                step | {"pose": "pigeon", "side": "right", "held_s": 6.0, "longest_s": 4.5,
-                        "outcome": "stopped", "faults_s": {"back-leg-long": 7.5,
-                                                           "torso-supported": 0.0}}],
-            "cues_s": {}}
+def practice_summary(mode="routine", status="interrupted") -> PracticeSummary:
+    return PracticeSummary(
+        mode=mode, source="camera 0", status=status, started_at="2024-05-02T07:00:00+00:00",
+        frames=900, dropped_frames=0, fps=30.0, cues_s={}, steps=[
+            StepSummary("happy-baby", None, 30.0, correct_s=31.0, longest_hold_s=30.0,
+                        outcome="completed", started_s=1.0, ended_s=40.0, faults_s={}),
+            StepSummary("pigeon", "right", 30.0, correct_s=6.0, longest_hold_s=4.5,
+                        outcome="stopped", started_s=1.0, ended_s=40.0,
+                        faults_s={"back-leg-long": 7.5, "torso-supported": 0.0})])
 
 
 def made_up_runs() -> list[h.Run]:
@@ -55,8 +65,8 @@ def made_up_runs() -> list[h.Run]:
         h.from_analysis(analysis_summary(), "2024-05-01T09:00:00+00:00",
                         "2024-05-01T09:01:00+00:00"),
         h.from_practice(practice_summary(), "2024-05-02T07:10:00+00:00"),
-        h.from_analysis(analysis_summary() | {"correct_s": 20.0, "longest_hold_s": 15.0,
-                                              "score": 93},
+        h.from_analysis(replace(analysis_summary(), correct_s=20.0, longest_hold_s=15.0,
+                                score=93),
                         "2024-05-02T18:30:00+00:00", "2024-05-02T18:31:00+00:00"),
     ]
 
@@ -167,7 +177,7 @@ def test_a_history_that_cannot_be_created_is_a_history_error(tmp_path):
 def test_an_analysis_becomes_one_pose_result_with_its_failing_faults():
     run = h.from_analysis(analysis_summary(status="interrupted"), "T0", "T1")
     assert run == h.Run("analyze", "T0", "T1", "clip.mp4", "interrupted",
-                        analysis_summary(status="interrupted"),
+                        analysis_summary(status="interrupted").to_json(),
                         (h.PoseResult("malasana", None, 12.5, 9.0, 30.0, 87, None,
                                       {"spine-upright": 4.0}),))
 
@@ -184,6 +194,36 @@ def test_a_routine_becomes_one_pose_result_per_step():
         h.PoseResult("happy-baby", None, 31.0, 30.0, 30.0, None, "completed", {}),
         h.PoseResult("pigeon", "right", 6.0, 4.5, 30.0, None, "stopped",
                      {"back-leg-long": 7.5}))
+
+
+def auto_session(pose: str | None, side: str | None = None) -> PracticeSummary:
+    """A live session with --pose auto, its step named by the pose it saw (None: none)."""
+    seen = {pose: 9.1} if pose else {}
+    return PracticeSummary(
+        mode="live", source="camera 0", status="done", started_at="2024-05-03T07:00:00+00:00",
+        frames=300, dropped_frames=0, fps=30.0, cues_s={}, steps=[
+            StepSummary(pose, side, None, correct_s=8.1 if pose else 0.0,
+                        longest_hold_s=8.1 if pose else 0.0, outcome="target not reached",
+                        started_s=1.0, ended_s=11.7, faults_s={}, poses_seen_s=seen)])
+
+
+def test_an_auto_session_is_recorded_under_the_pose_it_saw(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    saw = h.from_practice(auto_session("pigeon", "right"), "2024-05-03T07:10:00+00:00")
+    assert saw.results == (h.PoseResult("pigeon", "right", 8.1, 8.1, None, None,
+                                        "target not reached", {}),)
+    nothing = h.from_practice(auto_session(None), "2024-05-03T07:20:00+00:00")
+    assert nothing.results == ()  # no pose seen: no pose result (never a pose "auto")
+    first, second = h.save(saw, path), h.save(nothing, path)
+    assert [r.id for r in h.read(path, pose="pigeon")] == [first]
+    assert h.read(path, pose="auto") == []
+    assert [r.id for r in h.read(path)] == [second, first]
+
+
+def test_stored_summaries_read_back_typed(db):
+    assert [r.typed_summary() for r in h.read(db)] == [
+        replace(analysis_summary(), correct_s=20.0, longest_hold_s=15.0, score=93),
+        practice_summary(), analysis_summary()]
 
 
 # --- recording and reading ------------------------------------------------------------------
@@ -274,7 +314,7 @@ def test_json_export_of_one_pose_keeps_only_that_pose():
         ("routine", ["pigeon"])]
     assert list(data[0]) == ["id", "kind", "started_at", "ended_at", "source", "status",
                              "results", "summary"]
-    assert data[0]["summary"] == practice_summary()
+    assert data[0]["summary"] == practice_summary().to_json()
 
 
 def test_the_plot_is_a_png(tmp_path):
@@ -471,6 +511,21 @@ def test_live_records_its_session(tmp_path):
     summary = json.loads((tmp_path / "s.json").read_text())
     assert (run.kind, run.status, run.summary) == ("live", "done", summary)
     assert run.results[0].correct_hold_s == summary["steps"][0]["held_s"] > 0
+
+
+def test_a_live_auto_session_is_in_the_history_of_the_pose_it_saw(tmp_path, utc):
+    result = invoke("live", "--pose", "auto", "--source",
+                    SAMPLES / "pigeon-right-side-correct.mp4", "--no-window", "--every-frame",
+                    "--countdown", 1, "--no-sound", "--report", tmp_path / "s.json")
+    assert result.exit_code == 0, result.output
+    assert "  Pigeon (right)           held " in result.output
+    [run] = h.read(h.default_path(), pose="pigeon")
+    [step] = run.typed_summary().steps
+    assert (step.pose, step.side) == ("pigeon", "right") and step.poses_seen_s["pigeon"] > 5
+    assert run.results[0].pose == "pigeon" and run.results[0].correct_hold_s == step.correct_s
+    listed = invoke("history", "--pose", "pigeon")
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.startswith("Pigeon: 1 session on 1 day, best unbroken hold ")
 
 
 def test_analyze_a_sample_then_history_shows_it():

@@ -11,15 +11,16 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from clirun import invoke, one_line_error
 
+from posecheck.app.live import Options, Session, live_plan, routine_plan
+from posecheck.core.judge import Judge
+from posecheck.core.plan import ROUTINE, Step
+from posecheck.core.poses import load_pose
 from posecheck.io import capture
 from posecheck.io.capture import Grabber
 from posecheck.io.detector import Detector
-from posecheck.core.judge import Judge
-from posecheck.app.live import Options, Session, live_plan, routine_plan
-from posecheck.core.poses import load_pose
-from posecheck.core.plan import ROUTINE, Step
-from clirun import invoke, one_line_error
+from posecheck.report.summary import PracticeSummary
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 SPINE = "Lift your chest and lengthen your spine"
@@ -163,17 +164,18 @@ def session(clip: str, presses: dict[int, str], steps=None, tmp_path=None, hold_
 
 def test_q_stops_the_session_and_keeps_its_summary(tmp_path):
     s, summary = session("malasana-side-correct.mp4", {60: "quit"}, tmp_path=tmp_path)
-    assert summary["status"] == "stopped" and summary["frames"] == 60
+    assert summary.status == "stopped" and summary.frames == 60
+    assert json.loads((tmp_path / "s.json").read_text()) == summary.to_json()
     assert json.loads((tmp_path / "s.json").read_text())["status"] == "stopped"
-    assert 3.0 <= summary["steps"][0]["held_s"] <= 4.2  # 1.95 s to 5.9 s
+    assert 3.0 <= summary.steps[0].correct_s <= 4.2  # 1.95 s to 5.9 s
 
 
 def test_space_pauses_the_judging(tmp_path):
     keys = Keys({30: "pause", 80: "pause"}, keep=(30, 31, 32))
     s, summary = session("malasana-side-correct.mp4", {}, keys=keys)
     # frames 31-80 were shown paused: 50 of the 118 frames were never judged
-    assert summary["frames"] == 118 - 50
-    assert summary["steps"][0]["held_s"] <= 8.6 - 4.5
+    assert summary.frames == 118 - 50
+    assert summary.steps[0].correct_s <= 8.6 - 4.5
     last, paused = keys.kept[30], keys.kept[31]
     assert np.array_equal(paused, keys.kept[32])  # a still picture while paused
     h, w = last.shape[:2]
@@ -184,13 +186,13 @@ def test_space_pauses_the_judging(tmp_path):
 def test_r_resets_the_hold(tmp_path):
     s, summary = session("malasana-side-correct.mp4", {80: "reset"})
     # the hold starts again from frame 80 (8.0 s): about 2 s more to the end of the pose
-    assert summary["steps"][0]["held_s"] <= 3.0
+    assert summary.steps[0].correct_s <= 3.0
 
 
 def test_n_skips_a_routine_step(tmp_path):
     steps = [Step("happy-baby"), Step("malasana")]
     s, summary = session("malasana-side-correct.mp4", {5: "next"}, steps=steps, hold_s=3)
-    assert [r["outcome"] for r in summary["steps"]] == ["skipped", "completed"]
+    assert [r.outcome for r in summary.steps] == ["skipped", "completed"]
 
 
 def test_s_switches_the_side_of_an_asymmetric_pose():
@@ -210,7 +212,7 @@ def test_s_switches_the_side_of_an_asymmetric_pose():
     assert judge.sides.fixed == "left"
 
 
-def malasana_session(grabber: Grabber, display, report: Path) -> dict:
+def malasana_session(grabber: Grabber, display, report: Path) -> PracticeSummary:
     """Live Malasana from `grabber` (started here) on `display`, summary written to `report`."""
     grabber.start()
     with Detector() as detector:
@@ -231,7 +233,7 @@ def test_ctrl_c_keeps_the_summary(tmp_path):
                 raise KeyboardInterrupt
     reader = capture.FileReader(SAMPLES / "malasana-side-correct.mp4", realtime=False)
     summary = malasana_session(Grabber(reader, keep_all=True), Interrupt({}), tmp_path / "s.json")
-    assert summary["status"] == "interrupted"
+    assert summary.status == "interrupted"
     saved = json.loads((tmp_path / "s.json").read_text())
     assert saved["status"] == "interrupted" and saved["frames"] == 50
 
@@ -259,8 +261,8 @@ def test_a_lost_camera_ends_the_session_with_a_message_and_keeps_the_summary(tmp
     monkeypatch.setattr(capture, "LOST_AFTER_S", 0.3)
     shown = Keys({})
     summary = malasana_session(Grabber(Dying(40)), shown, tmp_path / "s.json")
-    assert summary["status"] == "camera lost"
-    assert shown.shown > summary["frames"]  # the camera-lost picture was shown
+    assert summary.status == "camera lost"
+    assert shown.shown > summary.frames  # the camera-lost picture was shown
     assert json.loads((tmp_path / "s.json").read_text())["status"] == "camera lost"
 
 
@@ -301,12 +303,12 @@ def test_a_photo_is_not_a_source(tmp_path):
 def test_a_recording_that_fails_is_said_after_the_summary(tmp_path, monkeypatch):
     """A full disk mid-session: the session goes on, its summary is printed and saved, and
     the failure is said in one line with exit code 1."""
-    from posecheck.app import live as live_module
+    from posecheck.io import recorder
 
-    class FullDisk(live_module.VideoWriter):
+    class FullDisk(recorder.VideoWriter):
         def write(self, frame):
             raise OSError(28, "No space left on device")
-    monkeypatch.setattr(live_module, "VideoWriter", FullDisk)
+    monkeypatch.setattr(recorder, "VideoWriter", FullDisk)
     result, summary = live(tmp_path, "malasana-side-correct.mp4", "--record", tmp_path / "o.mp4")
     assert result.exit_code == 1
     assert "Live session: done" in result.output

@@ -3,21 +3,23 @@ the beeps and the live picture."""
 
 from __future__ import annotations
 
+import math
 import time
 import wave
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from bodies import body
 
+from posecheck.app.live import Options, Session, format_summary, live_plan
+from posecheck.core.judge import FrameResult, Judge
+from posecheck.core.plan import DONE, GET_READY, HOLD, Plan, Step
+from posecheck.core.poses import load_all, load_pose
+from posecheck.core.timer import TimerSnapshot
 from posecheck.io import sound
 from posecheck.io.capture import Grabber
-from posecheck.core.judge import Judge
-from posecheck.core.poses import load_pose
-from posecheck.core.plan import DONE, GET_READY, HOLD, Plan, Step
 from posecheck.report.screen import DISPLAY_HEIGHT, Extras, compose, mirror_x
-from posecheck.core.timer import TimerSnapshot
-
-from bodies import body
 
 
 def snap(current: float, total: float | None = None) -> TimerSnapshot:
@@ -57,6 +59,66 @@ def test_skip_and_stop():
 def test_an_empty_plan_is_refused():
     with pytest.raises(ValueError):
         Plan([], 5.0)
+
+
+# --- the summary of an auto session --------------------------------------------------------------
+
+def auto_session(step: Step = Step("auto")) -> Session:
+    """A live session of any pose (no camera, no window: its summary code is fed by hand),
+    holding from the start."""
+    poses = load_all()
+    s = Session(SimpleNamespace(dropped=0), None, live_plan(step, 0.0),
+                lambda step: Judge(poses), None, Options(countdown_s=0.0, advance=False))
+    s.plan.update(0.0, None)  # no countdown: holding
+    return s
+
+
+def feed(s: Session, seen: list[tuple[str | None, str | None, int]]) -> None:
+    """Frames at 10 fps: `n` of each (pose, side) in turn (pose None: not in any pose)."""
+    t = 0.0
+    for name, side, n in seen:
+        for _ in range(n):
+            result = FrameResult(t, True, load_pose(name) if name else None, name is not None,
+                                 side, "side", None)
+            s._count_pose(result, t)
+            s._prev_t = t
+            t = round(t + 0.1, 6)
+
+
+def test_an_auto_session_is_named_by_the_pose_and_side_held_longest():
+    s = auto_session()
+    # the first frame counts nothing (no time before it): 1.2 s of Pigeon right, 0.8 s of
+    # Pigeon left, 1.5 s of Malasana, then out of any pose
+    feed(s, [("pigeon", "right", 13), ("pigeon", "left", 8), ("malasana", None, 15),
+             (None, None, 10)])
+    [step] = s.summary().steps
+    assert (step.pose, step.side) == ("pigeon", "right")  # 2.0 s of Pigeon, either side
+    assert step.poses_seen_s == {"malasana": 1.5, "pigeon": 2.0}
+    assert step.to_json()["pose"] == "pigeon" and list(step.to_json())[-1] == "poses_seen_s"
+    assert format_summary(s.summary()).splitlines()[1].startswith("  Pigeon (right)     ")
+
+
+def test_an_auto_session_that_saw_no_pose_names_none():
+    s = auto_session()
+    feed(s, [(None, None, 20)])
+    [step] = s.summary().steps
+    assert (step.pose, step.side, step.poses_seen_s) == (None, None, {})
+    assert format_summary(s.summary()).splitlines()[1].startswith("  No pose recognised     ")
+
+
+def test_a_session_of_one_pose_keeps_its_name_and_counts_the_poses_seen():
+    s = auto_session(Step("malasana"))
+    feed(s, [("malasana", None, 11), ("pigeon", "left", 30)])
+    [step] = s.summary().steps
+    assert (step.pose, step.side) == ("malasana", None)
+    assert step.poses_seen_s == {"malasana": 1.0, "pigeon": 3.0}
+
+
+def test_poses_are_counted_only_while_holding():
+    s = auto_session()
+    s.plan = Plan([(Step("auto"), math.inf)], countdown_s=5.0)  # still getting ready
+    feed(s, [("pigeon", "right", 20)])
+    assert s.summary().steps[0].pose is None
 
 
 # --- the grabber ---------------------------------------------------------------------------------

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from bodies import body
 
 from posecheck.core.judge import Judge
 from posecheck.core.poses import load_pose
 from posecheck.report.builder import ReportBuilder, format_summary
-
-from bodies import body
+from posecheck.report.summary import AnalysisSummary
 
 FOLD_WORDS = "Your front leg is hidden while you fold: it can't be checked"
 
 
-def photo_summary(name: str, pose: str = "pigeon", side: str | None = "right") -> dict:
+def photo_summary(name: str, pose: str = "pigeon", side: str | None = "right") -> AnalysisSummary:
     spec = load_pose(pose)
     judge = Judge([spec], side=side, settle_s=0.0)
     builder = ReportBuilder([spec], f"{name}.png", True, 30.0)
@@ -35,5 +35,5 @@ def test_the_photo_verdict_says_what_was_wrong_or_unseen(name, verdict):
 
 def test_the_report_gives_the_folded_phase_words_for_the_hidden_front_leg():
     summary = photo_summary("pigeon_right_folded_hidden")
-    assert summary["checks"]["front-knee-bent"]["unknown_because"] == FOLD_WORDS
-    assert summary["checks"]["back-leg-long"]["state"] == "pass"
+    assert summary.checks["front-knee-bent"].unknown_because == FOLD_WORDS
+    assert summary.checks["back-leg-long"].state == "pass"

@@ -8,23 +8,24 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-import cv2
 import numpy as np
 
-from posecheck.io.background import Worker, prefetched
-from posecheck.io.detector import Detector
+from posecheck.app.loop import Judging, StageTimes, run
 from posecheck.core.judge import FrameResult, Judge
 from posecheck.core.landmarks import Landmarks
-from posecheck.report.overlay import annotate
 from posecheck.core.poses import PoseSpec
 from posecheck.core.proportions import POPULATION, Range
-from posecheck.report.builder import FrameCsv, ReportBuilder, write_json
-from posecheck.app.loop import StageTimes, run
 from posecheck.core.smoothing import LandmarkSmoother
-from posecheck.io.video import FrameSource, InputError, VideoWriter, check_writable, open_source
+from posecheck.io.background import Worker, prefetched
+from posecheck.io.detector import Detector
+from posecheck.io.video import FrameSource, VideoWriter, check_writable, open_source, write_image
+from posecheck.report.builder import FrameCsv, ReportBuilder, write_json
+from posecheck.report.overlay import annotate
+from posecheck.report.summary import AnalysisSummary
 
 REPORT_EVERY_S = 2.0  # rewrite the JSON report this often during a run
 FAST_FPS = 10.0  # --fast: frames judged per second of video (the others carry the result)
+DETECT_AHEAD = 2  # frames detected ahead of judging and the outputs
 
 
 def fast_every(fps: float) -> int:
@@ -42,7 +43,7 @@ class Outputs:
 
 @dataclass
 class Analysis:
-    summary: dict
+    summary: AnalysisSummary
     stages: StageTimes
     truncated: bool = False
 
@@ -59,7 +60,8 @@ class VideoSink:
         self.busy_s = {"overlay": 0.0, "encode": 0.0}
         self._worker = Worker(self._write, name="posecheck-video")
 
-    def frame(self, image: np.ndarray, lm: Landmarks | None, result: FrameResult) -> None:
+    def frame(self, image: np.ndarray, t: float, lm: Landmarks | None,
+              result: FrameResult) -> None:
         self._worker.put((image, lm, result))
 
     def _write(self, item) -> None:
@@ -85,9 +87,9 @@ class ImageSink:
     def __init__(self, path: str):
         self.path = path
 
-    def frame(self, image: np.ndarray, lm: Landmarks | None, result: FrameResult) -> None:
-        if not cv2.imwrite(self.path, annotate(image, lm, replace(result, timer=None))):
-            raise InputError(f"cannot write {self.path}: use a .png or .jpg file name")
+    def frame(self, image: np.ndarray, t: float, lm: Landmarks | None,
+              result: FrameResult) -> None:
+        write_image(self.path, annotate(image, lm, replace(result, timer=None)))
 
     def close(self) -> None:
         pass
@@ -99,7 +101,7 @@ class CsvSink:
     def __init__(self, path: str, poses: list[PoseSpec]):
         self.csv = FrameCsv(path, poses)
 
-    def frame(self, image, lm, result) -> None:
+    def frame(self, image, t, lm, result) -> None:
         self.csv.write(result)
 
     def close(self) -> None:
@@ -116,15 +118,15 @@ class ReportSink:
         self.builder, self.path, self.clock = builder, path, clock
         self._written = clock()
 
-    def frame(self, image, lm, result) -> None:
+    def frame(self, image, t, lm, result) -> None:
         self.builder.add(result)
         if self.path and self.clock() - self._written >= REPORT_EVERY_S:
-            write_json(self.path, self.builder.summary())
+            write_json(self.path, self.builder.summary().to_json())
             self._written = self.clock()
 
     def close(self) -> None:
         if self.path:
-            write_json(self.path, self.builder.summary())
+            write_json(self.path, self.builder.summary().to_json())
 
 
 def check_outputs(outputs: Outputs) -> None:
@@ -138,7 +140,7 @@ def analyze(path: str, poses: list[PoseSpec], outputs: Outputs, side: str | None
             model: str | None = None, on_start: Callable[[FrameSource], None] | None = None,
             on_frame: Callable[[FrameResult], None] | None = None, fast: bool = False,
             ranges: dict[str, Range] = POPULATION,
-            on_end: Callable[[dict], None] | None = None) -> Analysis:
+            on_end: Callable[[AnalysisSummary], None] | None = None) -> Analysis:
     """Analyse a video or photo. Outputs are closed (and the report finalised) however the
     run ends; on Ctrl-C the report says 'interrupted' and KeyboardInterrupt is re-raised.
     `on_end`: given the final summary when the run is done or interrupted (e.g. the history).
@@ -151,16 +153,17 @@ def analyze(path: str, poses: list[PoseSpec], outputs: Outputs, side: str | None
         mode = "image" if source.is_image else "video"
         with Detector(model, mode=mode) as detector:
             sinks = _sinks(outputs, source, poses, builder)
-            judge = Judge(poses, side=side, settle_s=0.0 if source.is_image else 0.5,
-                          ranges=ranges)
-            smoother = None if source.is_image else LandmarkSmoother()
+            judging = Judging(Judge(poses, side=side, settle_s=0.0 if source.is_image else 0.5,
+                                    ranges=ranges),
+                              None if source.is_image else LandmarkSmoother())
             stages = StageTimes()
             if on_start:
                 on_start(source)
             frames = source if source.is_image else prefetched(source)
             try:
-                run(frames, detector.detect, judge, sinks, smoother, stages, on_frame,
-                    every=fast_every(source.fps) if fast else 1, ahead=not source.is_image)
+                run(frames, detector.detect, judging, sinks, stages, on_frame,
+                    every=fast_every(source.fps) if fast else 1,
+                    ahead=0 if source.is_image else DETECT_AHEAD)
                 builder.status = "done"
             except KeyboardInterrupt:
                 builder.status = "interrupted"
@@ -204,7 +207,9 @@ def _sinks(outputs: Outputs, source: FrameSource, poses: list[PoseSpec],
         sinks.append(CsvSink(outputs.frames, poses))
     sinks.append(ReportSink(builder, outputs.report))
     if outputs.html:
-        from posecheck.report.html_page import HtmlSink  # matplotlib loads only when a page is asked for
+        from posecheck.report.html_page import (
+            HtmlSink,  # matplotlib loads only when a page is asked for
+        )
 
         sinks.append(HtmlSink(outputs.html, builder, poses, source.fps, source.is_image))
     return sinks

@@ -1,91 +1,46 @@
-"""Live practice: camera (or a video played as one) -> detector -> smoothing -> judge ->
-the live picture, with keys, sounds, a recording and a summary written as the session goes.
+"""Live practice: a camera (or a video played as one) through the one frame loop
+(`app.loop`: detect ahead -> smooth -> judge), with the session as its sink. The session
+adds only what practice needs: the plan (steps, countdowns, moving on), the live picture
+and keys, sounds, the recording and the summary.
 
-One loop serves `posecheck live` (one pose, or any with auto) and `posecheck routine` (the
+One session serves `posecheck live` (one pose, or any with auto) and `posecheck routine` (the
 article's steps in order, moving on when a hold is done). Capture runs on its own thread and
-keeps only the newest frame (`capture.Grabber`); recording runs on another, so neither
-stalls detection. The summary (JSON) is rewritten every few seconds and at the end, however
-the session ends: q, Esc, end of the video, a lost camera or Ctrl-C.
+keeps only the newest frame (`capture.Grabber`); recording runs on another
+(`io.recorder`), so neither stalls detection. The summary (JSON) is rewritten every few
+seconds and at the end, however the session ends: q, Esc, end of the video, a lost camera
+or Ctrl-C.
 """
 
 from __future__ import annotations
 
 import math
-import queue
-import threading
 import time
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
 import numpy as np
 
+from posecheck.app import loop
+from posecheck.app.loop import Judging
 from posecheck.core import checks as ck
-from posecheck.io.capture import Grabber
-from posecheck.io.interrupts import held_interrupt
 from posecheck.core.judge import FrameResult, Judge
-from posecheck.report.overlay import draw_centred_message, unit
+from posecheck.core.plan import GET_READY, HOLD, Plan, Step, StepResult
 from posecheck.core.poses import PoseSpec
-from posecheck.report.builder import write_json
-from posecheck.core.plan import GET_READY, HOLD, Plan, Step
-from posecheck.report.screen import Extras, compose
 from posecheck.core.smoothing import LandmarkSmoother
-from posecheck.io.sound import Beeper
 from posecheck.core.timer import HOLDING
-from posecheck.io.video import VideoWriter
+from posecheck.io.capture import Grabber
+from posecheck.io.recorder import Recorder
+from posecheck.io.sound import Beeper
+from posecheck.report.builder import write_json
+from posecheck.report.overlay import draw_centred_message, unit
+from posecheck.report.screen import Extras, compose
+from posecheck.report.summary import AUTO, PracticeSummary, StepSummary
 
 REPORT_EVERY_S = 2.0
+IDLE_S = 0.25  # no frame for this long: keep the window responsive meanwhile
 FAREWELL_S = 10.0  # how long the ending stays in the window without a key
-RECORD_FPS = 15.0
 FPS_SMOOTHING = 0.1
-
-
-class Recorder:
-    """Writes the live pictures to a video on its own thread, at RECORD_FPS in real time
-    (a picture is repeated until the next one is due), dropping pictures rather than
-    slowing the session down."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.frames_written = 0
-        self._queue: queue.Queue = queue.Queue(maxsize=8)
-        self._thread = threading.Thread(target=self._run, name="posecheck-record", daemon=True)
-        self._thread.start()
-        self.error: BaseException | None = None
-
-    def add(self, picture: np.ndarray, t: float) -> None:
-        try:
-            self._queue.put_nowait((picture, t))
-        except queue.Full:
-            pass
-
-    def _run(self) -> None:
-        writer, start, last = None, 0.0, None
-        try:
-            while (item := self._queue.get()) is not None:
-                picture, t = item
-                if writer is None:
-                    writer = VideoWriter(self.path, RECORD_FPS, (picture.shape[1], picture.shape[0]))
-                    start = t
-                due = int((t - start) * RECORD_FPS) + 1 - writer.frames_written
-                for _ in range(max(due, 1) if last is None else max(due, 0)):
-                    writer.write(picture)
-                last = picture
-        except BaseException as exc:
-            self.error = exc
-        finally:
-            if writer is not None:
-                self.frames_written = writer.frames_written
-                writer.close()
-
-    def close(self) -> None:
-        try:  # a writer that failed has stopped reading: do not wait on a full queue
-            self._queue.put(None, timeout=10.0 if self._thread.is_alive() else 0.0)
-        except queue.Full:
-            pass
-        self._thread.join(timeout=10.0)
 
 
 @dataclass
@@ -100,7 +55,10 @@ class Options:
 
 
 class Session:
-    """One practice session over a plan of steps; `run()` returns the summary."""
+    """One practice session over a plan of steps; `run()` returns the summary. The session
+    is the frame loop's sink: it follows the plan, counts, draws and shows each frame."""
+
+    name = "live"
 
     def __init__(self, grabber: Grabber, detect: Callable, plan: Plan,
                  judges: Callable[[Step], Judge], display, options: Options,
@@ -115,9 +73,7 @@ class Session:
         self.fps: float | None = None
         self.started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         self.cues_s: dict[str, float] = {}
-        self._judge = self.make_judge(plan.current.step)
-        self._smoother = LandmarkSmoother()
-        self._paused = False
+        self.judging = Judging(self.make_judge(plan.current.step), LandmarkSmoother())
         self._paused_picture: np.ndarray | None = None
         self._last_wall: float | None = None
         self._last_t: float | None = None
@@ -129,32 +85,19 @@ class Session:
 
     # -- the loop ---------------------------------------------------------------------------
 
-    def run(self) -> dict:
-        """Detection runs on its own thread, one frame ahead when frames come faster than
-        the loop: while a frame is judged, drawn and shown, the next one (if it has already
-        arrived) is being detected, so the two cores share the work."""
-        detector = ThreadPoolExecutor(1, thread_name_prefix="posecheck-detect")
-        ahead: deque = deque()  # (captured, future of its landmarks), in capture order
+    def run(self) -> PracticeSummary:
+        """The one frame loop (`loop.run`) with the session as its sink. Detection runs on
+        its own thread, one frame ahead when frames come faster than the loop: while a
+        frame is judged, drawn and shown, the next one (if it has already arrived) is being
+        detected, so the two cores share the work."""
         try:
-            while self.status == "running":
-                if not ahead:
-                    captured = self.grabber.next_frame(timeout=0.25)
-                    if captured is None:
-                        self._no_frame()
-                        continue
-                    ahead.append((captured, detector.submit(self.detect, captured.image, captured.t)))
-                captured, landmarks = ahead[0]
-                lm = landmarks.result()
-                ahead.popleft()
-                following = self.grabber.next_frame(timeout=0.0)
-                if following is not None:
-                    ahead.append((following, detector.submit(self.detect, following.image,
-                                                             following.t)))
-                self._frame(captured.image, captured.t, lm)
+            loop.run(self.grabber.frames(timeout=IDLE_S), self.detect, self.judging, [self],
+                     ahead=1, idle=self._idle, stop=lambda: self.status != "running")
+            if self.status == "running":
+                self._source_ended()
         except KeyboardInterrupt:  # Ctrl-C: the summary is kept, like any other ending
             self.status = "interrupted"
         finally:
-            detector.shutdown(wait=True, cancel_futures=True)
             self.plan.stop(self._last_t or 0.0)
             self._write_report()
         self._farewell()
@@ -177,39 +120,32 @@ class Session:
                 break
             time.sleep(0.03)
 
-    def _no_frame(self) -> None:
-        if self.grabber.finished:
-            self._source_ended()
-        else:
-            self._idle()
-
-    def _frame(self, image: np.ndarray, t: float, lm) -> None:
+    def frame(self, image: np.ndarray, t: float, lm, result: FrameResult | None) -> None:
+        """One frame from the loop: judged (`result`), or, while paused, not."""
         self._tick_fps()
-        if self._paused:
+        if result is None:  # paused: the judge and its timers wait
             if self._paused_picture is None:
                 base = self._last_picture if self._last_picture is not None else image
                 self._paused_picture = compose_message(base, "Paused: press space to go on")
             self._show(self._paused_picture, t)
             return
-        with held_interrupt():  # Ctrl-C waits for the frame's counts and recording
-            self._last_t = t
-            if lm is not None:
-                lm = self._smoother(lm, t)
-            result = self._judge.update(lm, t)
-            if result.landmarks is not None:
-                lm = result.landmarks
-            self._follow_plan(result, t)
-            self._count_faults(result, t)
-            self._count_cue(result, t)
-            self._prev_t = t
-            self.frames += 1
-            picture = compose(image, lm, result, self._extras(t), mirror=self.options.mirror)
-            self._last_picture = picture
-            self._show(picture, t)
-            if self.recorder is not None:
-                self.recorder.add(picture, t)
+        self._last_t = t
+        self._follow_plan(result, t)
+        self._count_faults(result, t)
+        self._count_cue(result, t)
+        self._count_pose(result, t)
+        self._prev_t = t
+        self.frames += 1
+        picture = compose(image, lm, result, self._extras(t), mirror=self.options.mirror)
+        self._last_picture = picture
+        self._show(picture, t)
+        if self.recorder is not None:
+            self.recorder.add(picture, t)
         if self.clock() - self._written >= REPORT_EVERY_S:
             self._write_report()
+
+    def close(self) -> None:
+        """Nothing to close: `run` writes the summary however the session ends."""
 
     def _follow_plan(self, result: FrameResult, t: float) -> None:
         plan = self.plan
@@ -217,7 +153,7 @@ class Session:
         timer = result.timer if before == HOLD else None
         completed = plan.update(t, timer)
         if before == GET_READY and plan.phase == HOLD:
-            self._judge.reset_timers()  # the hold starts when the countdown ends
+            self.judging.judge.reset_timers()  # the hold starts when the countdown ends
         state = result.timer.state if result.timer and before == HOLD else None
         if state == HOLDING and self._state != HOLDING:
             self.beeper.beep("start")
@@ -239,7 +175,7 @@ class Session:
         return fresh
 
     def _next_judge(self) -> None:
-        self._judge = self.make_judge(self.plan.current.step)
+        self.judging.judge = self.make_judge(self.plan.current.step)
         self._state = None
 
     def _count_faults(self, result: FrameResult, t: float) -> None:
@@ -250,6 +186,15 @@ class Session:
         for check in result.pose.checks:
             if check.kind == "fault" and result.results[check.id].state == ck.FAIL:
                 step.faults_s[check.id] = step.faults_s.get(check.id, 0.0) + dt
+
+    def _count_pose(self, result: FrameResult, t: float) -> None:
+        """Seconds holding in each recognised pose and side (an auto step is named by them)."""
+        step = self.plan.current
+        if step is None or self.plan.phase != HOLD or not result.in_pose or result.pose is None:
+            return
+        dt = 0.0 if self._prev_t is None else min(max(t - self._prev_t, 0.0), 0.5)
+        key = (result.pose.name, result.side)
+        step.poses_s[key] = step.poses_s.get(key, 0.0) + dt
 
     def _count_cue(self, result: FrameResult, t: float) -> None:
         """How long each correction was on screen (what the person was told)."""
@@ -291,9 +236,9 @@ class Session:
         if action == "quit":
             self.status = "stopped"
         elif action == "pause":
-            self._paused, self._paused_picture = not self._paused, None
+            self.judging.paused, self._paused_picture = not self.judging.paused, None
         elif action == "reset":
-            self._judge.reset_timers()
+            self.judging.judge.reset_timers()
         elif action == "next" and self.options.advance:
             self.plan.skip(t)
             if self.plan.finished:
@@ -304,7 +249,7 @@ class Session:
             self._switch_side()
 
     def _switch_side(self) -> None:
-        judge = self._judge
+        judge = self.judging.judge
         pose = judge.current
         if pose is None or not pose.asymmetric:
             return
@@ -320,36 +265,46 @@ class Session:
 
     # -- the summary ------------------------------------------------------------------------
 
-    def summary(self) -> dict:
-        steps = []
-        for r in self.plan.results:
-            outcome = r.outcome
-            if not self.options.advance:  # live: open-ended, the target only beeps
-                outcome = ("target reached" if self.options.hold_s
-                           and r.longest_s >= self.options.hold_s else "target not reached")
-            steps.append({
-                "pose": r.step.pose, "side": r.step.side,
-                "target_s": r.target_s if math.isfinite(r.target_s) else self.options.hold_s,
-            "held_s": round(r.held_s, 2), "longest_s": round(r.longest_s, 2),
-                "outcome": outcome,
-                "started_s": None if r.started_t is None else round(r.started_t, 1),
-                "ended_s": None if r.ended_t is None else round(r.ended_t, 1),
-                "faults_s": {k: round(v, 2) for k, v in sorted(r.faults_s.items())},
-            })
-        return {
-            "mode": self.options.mode, "source": self.options.source_name,
-            "status": self.status, "started_at": self.started_at,
-            "frames": self.frames, "dropped_frames": self.grabber.dropped,
-            "fps": round(self.fps, 1) if self.fps else None,
-            "steps": steps,
-            "cues_s": {k: round(v, 1) for k, v in sorted(self.cues_s.items(),
-                                                         key=lambda kv: -kv[1])},
-        }
+    def summary(self) -> PracticeSummary:
+        return PracticeSummary(
+            mode=self.options.mode, source=self.options.source_name,
+            status=self.status, started_at=self.started_at,
+            frames=self.frames, dropped_frames=self.grabber.dropped,
+            fps=round(self.fps, 1) if self.fps else None,
+            steps=[self._step_summary(r) for r in self.plan.results],
+            cues_s={k: round(v, 1) for k, v in sorted(self.cues_s.items(),
+                                                      key=lambda kv: -kv[1])},
+        )
+
+    def _step_summary(self, r: StepResult) -> StepSummary:
+        """One step; an auto step is named by the pose (and its side) held longest."""
+        outcome = r.outcome
+        if not self.options.advance:  # live: open-ended, the target only beeps
+            outcome = ("target reached" if self.options.hold_s
+                       and r.longest_s >= self.options.hold_s else "target not reached")
+        seen: dict[str, float] = {}
+        for (name, _), seconds in r.poses_s.items():
+            seen[name] = seen.get(name, 0.0) + seconds
+        pose, side = r.step.pose, r.step.side
+        if pose == AUTO:
+            pose = max(seen, key=seen.__getitem__, default=None)
+            sides = {s: seconds for (name, s), seconds in r.poses_s.items() if name == pose}
+            side = max(sides, key=sides.__getitem__, default=None)
+        return StepSummary(
+            pose=pose, side=side,
+            target_s=r.target_s if math.isfinite(r.target_s) else self.options.hold_s,
+            correct_s=round(r.held_s, 2), longest_hold_s=round(r.longest_s, 2),
+            outcome=outcome,
+            started_s=None if r.started_t is None else round(r.started_t, 1),
+            ended_s=None if r.ended_t is None else round(r.ended_t, 1),
+            faults_s={k: round(v, 2) for k, v in sorted(r.faults_s.items())},
+            poses_seen_s={k: round(v, 2) for k, v in sorted(seen.items())},
+        )
 
     def _write_report(self) -> None:
         self._written = self.clock()
         if self.options.report_path:
-            write_json(self.options.report_path, self.summary())
+            write_json(self.options.report_path, self.summary().to_json())
 
 
 def compose_message(picture: np.ndarray, text: str) -> np.ndarray:
@@ -372,13 +327,14 @@ def live_plan(step: Step, countdown_s: float) -> Plan:
     return Plan([(step, math.inf)], countdown_s)
 
 
-def format_summary(summary: dict) -> str:
-    lines = [f"{summary['mode'].title()} session: {summary['status']}, {summary['frames']} frames"
-             + (f" at {summary['fps']:.0f} fps" if summary.get("fps") else "")]
-    for s in summary["steps"]:
-        side = f" ({s['side']})" if s["side"] else ""
-        faults = ", ".join(f"{k} {v:.1f} s" for k, v in s["faults_s"].items() if v >= 0.5)
-        target = f" of {s['target_s']:g} s" if s["target_s"] else ""
-        lines.append(f"  {_title(s['pose']) + side:<24} held {s['held_s']:5.1f} s{target}  "
-                     f"{s['outcome']}" + (f"  faults: {faults}" if faults else ""))
+def format_summary(summary: PracticeSummary) -> str:
+    lines = [f"{summary.mode.title()} session: {summary.status}, {summary.frames} frames"
+             + (f" at {summary.fps:.0f} fps" if summary.fps else "")]
+    for s in summary.steps:
+        side = f" ({s.side})" if s.side else ""
+        title = _title(s.pose) if s.pose else "No pose recognised"
+        faults = ", ".join(f"{k} {v:.1f} s" for k, v in s.faults_s.items() if v >= 0.5)
+        target = f" of {s.target_s:g} s" if s.target_s else ""
+        lines.append(f"  {title + side:<24} held {s.correct_s:5.1f} s{target}  "
+                     f"{s.outcome}" + (f"  faults: {faults}" if faults else ""))
     return "\n".join(lines)

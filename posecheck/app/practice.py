@@ -9,17 +9,19 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from posecheck.app.live import Options, Session, live_plan, routine_plan
+from posecheck.core.judge import Judge
+from posecheck.core.plan import ROUTINE, Step
+from posecheck.core.poses import PoseSpec, load_all, load_pose
+from posecheck.core.proportions import POPULATION, Range
 from posecheck.io.capture import CameraReader, FileReader, Grabber
 from posecheck.io.detector import Detector
-from posecheck.core.judge import Judge
-from posecheck.app.live import Options, Recorder, Session, live_plan, routine_plan
-from posecheck.core.poses import PoseSpec, load_all, load_pose
 from posecheck.io.profile import Profile
-from posecheck.core.proportions import POPULATION, Range
-from posecheck.core.plan import ROUTINE, Step
+from posecheck.io.recorder import Recorder
 from posecheck.io.sound import Beeper
 from posecheck.io.video import check_writable
 from posecheck.io.window import NoWindow, Window
+from posecheck.report.summary import PracticeSummary
 
 
 @dataclass
@@ -50,7 +52,7 @@ def default_report(mode: str) -> str:
     return str(folder / f"{mode}-{datetime.now():%Y%m%d-%H%M%S}.json")
 
 
-def run_live(pose_name: str, side: str | None, setup: Setup) -> tuple[dict, str]:
+def run_live(pose_name: str, side: str | None, setup: Setup) -> tuple[PracticeSummary, str]:
     """One pose (or any, with 'auto') until the user stops or the source ends."""
     poses = _personal(_with_hold(load_all() if pose_name == "auto" else [load_pose(pose_name)],
                                  setup.hold_s), setup.profile)
@@ -64,7 +66,8 @@ def run_live(pose_name: str, side: str | None, setup: Setup) -> tuple[dict, str]
     return _run("live", plan, judge, setup, advance=False, hold_s=hold)
 
 
-def run_routine(setup: Setup, steps: tuple[Step, ...] = ROUTINE) -> tuple[dict, str]:
+def run_routine(setup: Setup, steps: tuple[Step, ...] = ROUTINE
+                ) -> tuple[PracticeSummary, str]:
     """The routine's steps in order, each moving on when its hold is done."""
     poses: dict[str, PoseSpec] = {p.name: p for p in _personal(_with_hold(
         [load_pose(name) for name in dict.fromkeys(s.pose for s in steps)], setup.hold_s),
@@ -91,7 +94,8 @@ def _ranges(profile: Profile | None) -> dict[str, Range]:
     return profile.ranges() if profile else POPULATION
 
 
-def _run(mode: str, plan, judge, setup: Setup, advance: bool, hold_s) -> tuple[dict, str]:
+def _run(mode: str, plan, judge, setup: Setup, advance: bool, hold_s
+         ) -> tuple[PracticeSummary, str]:
     for path in (setup.record, setup.report):
         if path:
             check_writable(path)
@@ -122,7 +126,7 @@ def _run(mode: str, plan, judge, setup: Setup, advance: bool, hold_s) -> tuple[d
                     recorder.close()
                 beeper.close()
             if recorder is not None and recorder.error is not None:  # e.g. the disk filled
-                summary["warnings"] = [f"the recording stopped: {recorder.error}"]
+                summary.warnings.append(f"the recording stopped: {recorder.error}")
     finally:
         reader.close()
         if display is not None:

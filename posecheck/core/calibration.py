@@ -1,27 +1,22 @@
-"""`calibrate`: one person's proportions from a photo, a video or a few seconds of camera, of
-them standing facing the camera with the whole body in view.
-
-`measure_frames` is pure (landmarks in, proportions or a one-line error out); `detect_frames`
-is the one edge that reads pictures and runs the detector.
-"""
+"""Calibration: one person's proportions from frames of them standing facing the camera
+with the whole body in view. Landmarks in, proportions or a one-line error out
+(`posecheck.app.calibrate` feeds it the detected frames)."""
 
 from __future__ import annotations
 
-import time
 from collections import Counter
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import numpy as np
 
 from posecheck.core import proportions as pr
 from posecheck.core.features import measure
-from posecheck.core.landmarks import INDEX, Landmarks
+from posecheck.core.landmarks import INDEX, SEEN_VISIBILITY, Landmarks
 from posecheck.core.views import estimate_view
 
 #: Every landmark a bone is measured between must be seen, well inside the picture.
 WHOLE_BODY = tuple(f"{s}_{p}" for s in pr.SIDES for p in (
     "shoulder", "elbow", "wrist", "hip", "knee", "ankle"))
-MIN_VISIBILITY = 0.5
 MIN_KNEE_ANGLE = 150.0  # degrees: straight legs
 MAX_TORSO_TILT = 20.0  # degrees from vertical
 MIN_VIDEO_FRAMES = 10
@@ -45,7 +40,7 @@ def frame_problem(lm: Landmarks | None) -> str | None:
         return "person"
     if estimate_view(lm).view not in ("front", "three-quarter"):
         return "facing"
-    if any(lm.visibility[INDEX[n]] < MIN_VISIBILITY or not lm.in_frame(n, -0.01)
+    if any(lm.visibility[INDEX[n]] < SEEN_VISIBILITY or not lm.in_frame(n, -0.01)
            for n in WHOLE_BODY):
         return "whole"
     knees = min(measure(lm, "knee_angle", s) for s in pr.SIDES)
@@ -88,41 +83,3 @@ def _why(problems: Counter[str], good: int, needed: int, source: str) -> str:
         return PROBLEMS[key].format(source=source)
     return (f"only {good} good frames in {source} (need {needed}): stand still, facing the "
             "camera, whole body in view, for a few seconds")
-
-
-def detect_frames(source: str | None, camera: int | None, seconds: float,
-                  model: str | None) -> tuple[Iterator[Landmarks | None], int]:
-    """The detected bodies in the first `seconds` of a photo, video or camera, and the good
-    frames needed (1 for a photo)."""
-    from posecheck.io.detector import Detector
-    from posecheck.io.video import open_source
-
-    if source is None:
-        return _camera_frames(camera, seconds, model), MIN_VIDEO_FRAMES
-    frames = open_source(source)
-    mode = "image" if frames.is_image else "video"
-
-    def run() -> Iterator[Landmarks | None]:
-        with frames, Detector(model, mode=mode) as detector:
-            for image, t in frames:
-                if t > seconds:
-                    break
-                yield detector.detect(image, t)
-
-    return run(), 1 if frames.is_image else MIN_VIDEO_FRAMES
-
-
-def _camera_frames(index: int, seconds: float, model: str | None) -> Iterator[Landmarks | None]:
-    from posecheck.io.capture import CameraReader
-    from posecheck.io.detector import Detector
-
-    reader = CameraReader(index)
-    try:
-        with Detector(model, mode="video") as detector:
-            start = time.monotonic()
-            while (t := time.monotonic() - start) < seconds:
-                got = reader.read()
-                if got is not None:
-                    yield detector.detect(got[0], t)
-    finally:
-        reader.close()

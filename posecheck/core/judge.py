@@ -10,15 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from posecheck.core import checks as ck
-from posecheck.core.landmarks import Landmarks
+from posecheck.core.landmarks import SEEN_VISIBILITY, Landmarks
 from posecheck.core.poses import PoseSpec
 from posecheck.core.proportions import POPULATION, Range
 from posecheck.core.sides import DETECTORS, GEOMETRIC, LEG_ROLES, SideTracker
 from posecheck.core.timer import HoldTimer, TimerSnapshot
 from posecheck.core.views import PLACEMENT, ViewTracker, estimate_view
-
-#: The visibility from which a landmark counts as seen while no pose is recognised.
-NO_POSE_VISIBILITY = 0.5
 
 NO_PERSON_CUE = "Step into view of the camera"
 
@@ -215,7 +212,7 @@ class Judge:
             snap = None
             cue = Cue("Get into one of the poses so I can recognise it", "setup")
             return FrameResult(t, True, None, False, None, None, None, {}, False, 0.0, snap,
-                               self._stable_cue(cue, t), visible=seen(NO_POSE_VISIBILITY))
+                               self._stable_cue(cue, t), visible=seen(SEEN_VISIBILITY))
         side = self._track_side(pose, lm, t)
         lm, seen = self._by_role(pose, lm, seen, side)
         visible = seen(pose.visibility)

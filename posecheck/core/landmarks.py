@@ -28,6 +28,11 @@ NAMES: tuple[str, ...] = (
     "left_heel", "right_heel",
     "left_foot_index", "right_foot_index",
 )
+
+#: The visibility score from which a landmark counts as seen: the default of every pose file
+#: (its `visibility`), and the threshold wherever no pose file sets one (no pose recognised,
+#: naming the side, calibration).
+SEEN_VISIBILITY = 0.5
 INDEX: dict[str, int] = {name: i for i, name in enumerate(NAMES)}
 
 

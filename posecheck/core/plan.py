@@ -39,6 +39,8 @@ class StepResult:
     ended_t: float | None = None
     outcome: str = "not reached"  # completed | skipped | stopped | not reached
     faults_s: dict[str, float] = field(default_factory=dict)
+    #: seconds holding in each recognised (pose, side): what an auto live step practised
+    poses_s: dict[tuple[str, str | None], float] = field(default_factory=dict)
 
 
 class Plan:

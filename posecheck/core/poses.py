@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from posecheck.core.features import REGISTRY
+from posecheck.core.landmarks import SEEN_VISIBILITY
 from posecheck.core.sides import DETECTORS, LEG_ROLES
 from posecheck.core.views import VIEWS
 
@@ -280,7 +281,7 @@ def parse_pose(text: str, path: str) -> PoseSpec:
         priority=int(top.number("priority", 0, -100, 100)),
         side_detect=side_detect,
         side_legs=side_legs,
-        visibility=top.number("visibility", 0.5, 0, 1),
+        visibility=top.number("visibility", SEEN_VISIBILITY, 0, 1),
         lying=lying,
         recognise=_conditions(path, "[recognise]", rec.get("conditions", list), asym),
         recognise_visibility=rec.number("visibility", None, 0, 1),

@@ -11,12 +11,11 @@ from typing import Callable
 import numpy as np
 
 from posecheck.core.features import measure
-from posecheck.core.landmarks import INDEX, LEGS_SWAPPED, Landmarks, other_side
+from posecheck.core.landmarks import INDEX, LEGS_SWAPPED, SEEN_VISIBILITY, Landmarks, other_side
 
 MARGIN_DEG = 15.0  # the knees must differ by this much to name a side
 MARGIN_TORSO = 0.1
 MARGIN_ACROSS_M = 0.03  # the front shin must run this far across the body to name a side
-SEEN = 0.5  # the visibility from which a landmark that names a side counts as seen
 FOLDED_DEG = 65.0  # a trunk this far from vertical is folded forward (as Pigeon's phase)
 MARGIN_DEPTH_M = 0.1  # one shoulder must be this much nearer the camera to name the near side
 
@@ -95,7 +94,7 @@ def front_shin_across(lm: Landmarks) -> str | None:
 
 
 def _seen(lm: Landmarks, *names: str) -> bool:
-    return all(lm.visibility[INDEX[n]] >= SEEN for n in names)
+    return all(lm.visibility[INDEX[n]] >= SEEN_VISIBILITY for n in names)
 
 
 DETECTORS: dict[str, Callable[[Landmarks], str | None]] = {

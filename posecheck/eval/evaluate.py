@@ -4,23 +4,24 @@ their labels."""
 from __future__ import annotations
 
 import signal
-from multiprocessing import Pool
 from dataclasses import dataclass
+from multiprocessing import Pool
 from pathlib import Path
 from typing import Iterator
 
 from posecheck.app.analyze import Outputs, analyze
 from posecheck.core.judge import FrameResult
-from posecheck.eval.labels import LABELS_FILE, ClipLabel, load_labels
 from posecheck.core.poses import load_all, load_pose
+from posecheck.eval.labels import LABELS_FILE, ClipLabel, load_labels
 from posecheck.eval.scoring import FrameRecord, judgeable, score_clip, summarise
 from posecheck.io.video import IMAGE_EXTS, VIDEO_EXTS, InputError
+from posecheck.report.summary import AnalysisSummary
 
 
 @dataclass(frozen=True)
 class ClipRun:
     path: str
-    summary: dict
+    summary: AnalysisSummary
     frames: list[FrameRecord]
 
 
@@ -99,7 +100,7 @@ def metrics(runs: list[ClipRun], labels: dict[str, ClipLabel]) -> dict | None:
         pose = load_pose(label.pose)
         scores.append(score_clip(label, pose, run.frames))
         if hold_judgeable(pose, label.view):
-            holds.append((label.hold_error(run.summary["correct_s"]), label.correct_hold_s))
+            holds.append((label.hold_error(run.summary.correct_s), label.correct_hold_s))
     return summarise(scores, holds) if scores else None
 
 
@@ -111,10 +112,10 @@ def hold_judgeable(pose, view: str) -> bool:
 
 def clip_row(run: ClipRun, label: ClipLabel | None) -> dict:
     s = run.summary
-    faults = [k for k, c in s["checks"].items() if c["kind"] == "fault" and c["fail_s"] >= 0.5]
+    faults = [k for k, c in s.checks.items() if c.kind == "fault" and c.fail_s >= 0.5]
     return {
-        "clip": Path(run.path).name, "pose": s["pose"], "side": s["side"], "score": s["score"],
-        "correct_s": s["correct_s"],
+        "clip": Path(run.path).name, "pose": s.pose, "side": s.side, "score": s.score,
+        "correct_s": s.correct_s,
         "true_correct_s": label.correct_hold_s if label else None,
         "true_pose": label.pose if label else None,
         "faults": faults,

@@ -16,7 +16,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Callable, Iterator, Protocol
 
 import cv2
 import numpy as np
@@ -186,6 +186,19 @@ class Grabber:
             self._taken = self._latest.seq
             self._cond.notify_all()
             return self._latest
+
+    def frames(self, timeout: float) -> Iterator[tuple[np.ndarray, float] | None]:
+        """(image, t) for each frame handed out, None after `timeout` seconds with no new
+        one (so the consumer can keep its window responsive), until the source has ended
+        or was lost and its last frame was handed out."""
+        while True:
+            captured = self.next_frame(timeout)
+            if captured is not None:
+                yield captured.image, captured.t
+            elif self.finished:
+                return
+            else:
+                yield None
 
     @property
     def finished(self) -> bool:

@@ -33,6 +33,7 @@ import cv2
 import numpy as np
 
 from posecheck.core.landmarks import Landmarks
+from posecheck.io.files import unreadable
 from posecheck.io.video import StderrTrap, meaningful_line
 
 MODEL_FILE = "pose_landmarker_full.task"
@@ -59,14 +60,14 @@ def check_model_file(path: Path) -> None:
 
     Only the zip directory is read; the model itself is checked by mediapipe when loaded.
     """
-    if path.is_dir():
-        raise ModelError(f"{path} is a directory, not a model file ({_HINT})")
-    if not path.exists():
-        raise ModelError(f"model file not found: {path} ({_HINT})")
-    if not os.access(path, os.R_OK):
-        raise ModelError(f"cannot read model file {path}: permission denied")
-    if path.stat().st_size == 0:
-        raise ModelError(f"{path} is not a pose-landmarker .task model: the file is empty (0 bytes)")
+    problem = unreadable(path)
+    if problem:
+        raise ModelError({
+            "directory": f"{path} is a directory, not a model file ({_HINT})",
+            "missing": f"model file not found: {path} ({_HINT})",
+            "denied": f"cannot read model file {path}: permission denied",
+            "empty": f"{path} is not a pose-landmarker .task model: the file is empty (0 bytes)",
+        }[problem])
     reason = _bundle_problem(path)
     if reason:
         raise ModelError(f"{path} is not a pose-landmarker .task model: {reason}")

@@ -6,6 +6,20 @@ import os
 from pathlib import Path
 
 
+def unreadable(path: Path) -> str | None:
+    """Why `path` cannot be read as a file: "directory", "missing", "denied" or "empty";
+    None when it can. Each caller words the reason for what it expected to find."""
+    if path.is_dir():
+        return "directory"
+    if not path.exists():
+        return "missing"
+    if not os.access(path, os.R_OK):
+        return "denied"
+    if path.stat().st_size == 0:
+        return "empty"
+    return None
+
+
 def write_text_atomically(path: str | Path, text: str) -> None:
     """Write `text` to a temporary file beside `path`, then rename it over `path`. On any
     failure the temporary file is removed and the error raised; `path` is untouched."""

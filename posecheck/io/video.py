@@ -36,6 +36,8 @@ from types import TracebackType
 import cv2
 import numpy as np
 
+from posecheck.io.files import unreadable
+
 IMAGE_EXTS: frozenset[str] = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"})
 VIDEO_EXTS: frozenset[str] = frozenset(
     {".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm", ".gif", ".mpg", ".mpeg", ".wmv", ".flv", ".3gp"}
@@ -379,14 +381,12 @@ def _imread(p: Path) -> np.ndarray | None:
 
 def _check_readable(p: Path) -> None:
     """Raises InputError unless `p` is an existing, non-empty, readable file."""
-    if p.is_dir():
-        raise InputError(f"{p} is a directory, not a video or image")
-    if not p.exists():
-        raise InputError(f"no such file: {p}")
-    if not os.access(p, os.R_OK):
-        raise InputError(f"cannot read {p}: permission denied")
-    if p.stat().st_size == 0:
-        raise InputError(f"{p} is empty (0 bytes)")
+    problem = unreadable(p)
+    if problem:
+        raise InputError({"directory": f"{p} is a directory, not a video or image",
+                          "missing": f"no such file: {p}",
+                          "denied": f"cannot read {p}: permission denied",
+                          "empty": f"{p} is empty (0 bytes)"}[problem])
 
 
 def _starts_like_image(p: Path) -> bool:
@@ -493,6 +493,12 @@ def check_writable(path: str | os.PathLike[str]) -> None:
         reason = "the file is read-only"
     if reason:
         raise InputError(f"cannot write {p}: {reason} (choose another path)")
+
+
+def write_image(path: str | os.PathLike[str], picture: np.ndarray) -> None:
+    """Write one picture (a photo's annotated copy); the format follows the file name."""
+    if not cv2.imwrite(str(path), picture):
+        raise InputError(f"cannot write {path}: use a .png or .jpg file name")
 
 
 class VideoWriter:

@@ -12,13 +12,16 @@ import csv
 import json
 import math
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
+from typing import Any, Protocol
 
 from posecheck.core import checks as ck
 from posecheck.core.judge import FrameResult
 from posecheck.core.poses import PoseSpec
 from posecheck.io.files import write_text_atomically
 from posecheck.io.video import InputError
+from posecheck.report.summary import AnalysisSummary, CheckSummary, SideHold
 
 
 class ReportBuilder:
@@ -81,7 +84,8 @@ class ReportBuilder:
             return self.poses[self.pose_s.most_common(1)[0][0]]
         return None if self.auto else next(iter(self.poses.values()))
 
-    def summary(self) -> dict:
+    def summary(self) -> AnalysisSummary:
+        """The summary so far (seconds rounded to 3 decimals, as the JSON report has them)."""
         pose = self.main_pose()
         if self.is_image:
             return self._image_summary(pose)
@@ -90,42 +94,47 @@ class ReportBuilder:
         holds = {side: v for (n, side), v in self.hold.items() if n == name}
         total = sum(v[0] for v in holds.values())
         longest = max((v[1] for v in holds.values()), default=0.0)
-        by_side = {side: {"correct_s": round(v[0], 3), "longest_hold_s": round(v[1], 3)}
+        by_side = {side: SideHold(round(v[0], 3), round(v[1], 3))
                    for side, v in holds.items() if side is not None}
-        return self._common(pose) | {
-            "duration_s": round(self.duration_s, 3),
-            "in_pose_s": round(in_pose, 3),
-            "correct_s": round(total, 3),
-            "correct_form_s": round(self.correct_form_s[name], 3) if name else 0.0,
-            "longest_hold_s": round(longest, 3),
-            "hold_target_s": pose.hold_s if pose else None,
-            "score": round(100 * self.quality_s[name] / in_pose) if in_pose else 0,
-            "correct": bool(in_pose and self.correct_form_s[name] > 0.5 * in_pose),
-            "by_side": by_side,
-            "checks": self._checks(pose),
-        }
+        return AnalysisSummary(
+            **self._common(pose),
+            duration_s=round(self.duration_s, 3),
+            in_pose_s=round(in_pose, 3),
+            correct_s=round(total, 3),
+            correct_form_s=round(self.correct_form_s[name], 3) if name else 0.0,
+            longest_hold_s=round(longest, 3),
+            target_s=pose.hold_s if pose else None,
+            score=round(100 * self.quality_s[name] / in_pose) if in_pose else 0,
+            correct=bool(in_pose and self.correct_form_s[name] > 0.5 * in_pose),
+            by_side=by_side,
+            checks=self._checks(pose),
+        )
 
-    def _image_summary(self, pose: PoseSpec | None) -> dict:
+    def _image_summary(self, pose: PoseSpec | None) -> AnalysisSummary:
         r = self.last
         judged = r is not None and r.in_pose and pose is not None and r.pose is pose
         checks = self._checks(pose)
         for check in pose.checks if pose else ():
-            entry, result = checks[check.id], r.results.get(check.id) if judged else None
-            entry["state"] = result.state if result else ck.UNKNOWN
-            entry["value"] = _round(result.value) if result else None
+            result = r.results.get(check.id) if judged else None
+            because = None
             if result and result.state == ck.UNKNOWN:
-                entry["unknown_because"] = ck.unknown_reason(check, result,
-                                                              pose.phase_named(r.phase), r.side)
-        return self._common(pose) | {
-            "duration_s": 0.0, "in_pose_s": 0.0, "correct_s": 0.0, "correct_form_s": 0.0,
-            "longest_hold_s": 0.0, "hold_target_s": pose.hold_s if pose else None,
-            "in_pose": bool(judged),
-            "score": round(100 * r.quality) if judged else 0,
-            "correct": bool(judged and r.correct),
-            "checks": checks,
-        }
+                because = ck.unknown_reason(check, result, pose.phase_named(r.phase), r.side)
+            checks[check.id] = replace(checks[check.id],
+                                       state=result.state if result else ck.UNKNOWN,
+                                       value=_round(result.value) if result else None,
+                                       unknown_because=because)
+        return AnalysisSummary(
+            **self._common(pose),
+            duration_s=0.0, in_pose_s=0.0, correct_s=0.0, correct_form_s=0.0,
+            longest_hold_s=0.0, target_s=pose.hold_s if pose else None,
+            in_pose=bool(judged),
+            score=round(100 * r.quality) if judged else 0,
+            correct=bool(judged and r.correct),
+            checks=checks,
+        )
 
-    def _common(self, pose: PoseSpec | None) -> dict:
+    def _common(self, pose: PoseSpec | None) -> dict[str, Any]:
+        """The fields a video's summary and a photo's share."""
         side = self.side_s.most_common(1)[0][0] if self.side_s else None
         if side is None and self.is_image and self.last is not None and self.last.in_pose:
             side = self.last.side
@@ -160,21 +169,21 @@ class ReportBuilder:
             return f"A person was found, but not in {wanted}."
         return ""
 
-    def _checks(self, pose: PoseSpec | None) -> dict:
+    def _checks(self, pose: PoseSpec | None) -> dict[str, CheckSummary]:
         if pose is None:
             return {}
         out = {}
         for c in pose.checks:
             times = self.checks[pose.name][c.id]
-            out[c.id] = {
-                "kind": c.kind, "core": c.core,
-                "pass_s": round(times[ck.PASS], 3),
-                "fail_s": round(times[ck.FAIL], 3),
-                "unknown_s": round(times[ck.UNKNOWN], 3),
-            }
             reasons = self.reasons[pose.name][c.id].most_common(3)
-            if reasons and not self.is_image:
-                out[c.id]["unknown_because"] = {k: round(v, 3) for k, v in reasons}
+            out[c.id] = CheckSummary(
+                c.kind, c.core,
+                pass_s=round(times[ck.PASS], 3),
+                fail_s=round(times[ck.FAIL], 3),
+                unknown_s=round(times[ck.UNKNOWN], 3),
+                unknown_because={k: round(v, 3) for k, v in reasons}
+                if reasons and not self.is_image else None,
+            )
         return out
 
 
@@ -182,12 +191,21 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
-def write_json(path: str | Path, data: dict) -> None:
+class HasJson(Protocol):
+    """A typed summary (posecheck.report.summary): its JSON is `to_json()`."""
+
+    def to_json(self) -> dict: ...
+
+
+def write_json(path: str | Path, data: dict | HasJson) -> None:
     """Write JSON atomically: a temporary file in the same folder, then a rename, so `path`
-    holds the old report or the new one, never half of one. NaN and infinities (not JSON)
-    are written as null. A value JSON cannot hold is a TypeError or ValueError, raised before
-    any file is touched; a disk that is full or gone is an InputError naming the path."""
+    holds the old report or the new one, never half of one. `data`: a dict, or a summary
+    written as its `to_json()`. NaN and infinities (not JSON) are written as null. A value
+    JSON cannot hold is a TypeError or ValueError, raised before any file is touched; a disk
+    that is full or gone is an InputError naming the path."""
     path = Path(path)
+    if not isinstance(data, dict):
+        data = data.to_json()
     text = json.dumps(_finite(data), indent=2, allow_nan=False) + "\n"
     if path.exists() and not path.is_file():  # /dev/stdout, a pipe: nothing to replace
         try:
@@ -277,64 +295,63 @@ class FrameCsv:
             self._close_quietly()
 
 
-def format_summary(s: dict) -> str:
+def format_summary(s: AnalysisSummary) -> str:
     """The short summary printed at the end of an analysis."""
-    title = s["pose_title"] or "No pose recognised"
-    if s.get("side"):
-        title += f" ({s['side']})"
-    lines = [f"{title} - {s['source']}"]
-    if s["message"]:
-        lines.append(f"  {s['message']}")
-    for w in s["warnings"]:
+    title = s.pose_title or "No pose recognised"
+    if s.side:
+        title += f" ({s.side})"
+    lines = [f"{title} - {s.source}"]
+    if s.message:
+        lines.append(f"  {s.message}")
+    for w in s.warnings:
         lines.append(f"  warning: {w}")
-    if s["kind"] == "image":
-        lines.append(f"  verdict       {_photo_verdict(s)}   score {s['score']}/100")
+    if s.is_photo:
+        lines.append(f"  verdict       {_photo_verdict(s)}   score {s.score}/100")
     else:
-        target = s["hold_target_s"]
         lines += [
-            f"  duration      {s['duration_s']:.1f} s ({s['frames']} frames)",
-            f"  in pose       {s['in_pose_s']:.1f} s",
-            f"  correct hold  {s['correct_s']:.1f} s of {target or 0:.0f} s target"
-            f"   (longest unbroken {s['longest_hold_s']:.1f} s)",
-            f"  score         {s['score']}/100",
+            f"  duration      {s.duration_s:.1f} s ({s.frames} frames)",
+            f"  in pose       {s.in_pose_s:.1f} s",
+            f"  correct hold  {s.correct_s:.1f} s of {s.target_s or 0:.0f} s target"
+            f"   (longest unbroken {s.longest_hold_s:.1f} s)",
+            f"  score         {s.score}/100",
         ]
     lines.extend(_check_lines(s))
     return "\n".join(lines)
 
 
-def _photo_verdict(s: dict) -> str:
+def _photo_verdict(s: AnalysisSummary) -> str:
     """Correct, a fault to fix, or (nothing failing) which core check could not be judged:
     "form needs work" is never said of a form posecheck could not see."""
-    if s["correct"]:
+    if s.correct:
         return "correct form"
-    if not s.get("in_pose"):
+    if not s.in_pose:
         return "not in the pose"
     unseen = photo_unseen(s)
     return f"not judged: {unseen[1]}" if unseen else "form needs work"
 
 
-def photo_unseen(s: dict) -> tuple[str, str] | None:
+def photo_unseen(s: AnalysisSummary) -> tuple[str, str] | None:
     """For a photo's summary judged not correct: (check id, why) of the first core check
     that could not be judged, when no fault check failed; else None."""
-    checks = s["checks"]
-    if any(c["kind"] == "fault" and c["state"] == "fail" for c in checks.values()):
+    checks = s.checks
+    if any(c.kind == "fault" and c.state == "fail" for c in checks.values()):
         return None
-    return next(((i, c["unknown_because"]) for i, c in checks.items()
-                 if c["core"] and c["state"] == "unknown"), None)
+    return next(((i, c.unknown_because) for i, c in checks.items()
+                 if c.core and c.state == "unknown"), None)
 
 
-def _check_lines(s: dict) -> list[str]:
-    if not (s["in_pose_s"] or s.get("in_pose")):
+def _check_lines(s: AnalysisSummary) -> list[str]:
+    if not s.judged:
         return []
     out = []
-    for check_id, c in s["checks"].items():
-        if s["kind"] == "image":
-            mark = {"pass": "ok", "fail": "FIX", "unknown": "?"}[c["state"]]
-            out.append(f"    {mark:>4}  {check_id} ({c['kind']})")
+    for check_id, c in s.checks.items():
+        if s.is_photo:
+            mark = {"pass": "ok", "fail": "FIX", "unknown": "?"}[c.state]
+            out.append(f"    {mark:>4}  {check_id} ({c.kind})")
             continue
-        in_pose = c["pass_s"] + c["fail_s"] + c["unknown_s"]
-        judged = (c["pass_s"] + c["fail_s"]) / in_pose if in_pose else 0.0
-        out.append(f"    {check_id:<20} {c['kind']:<5} fail {c['fail_s']:5.1f} s"
+        in_pose = c.pass_s + c.fail_s + c.unknown_s
+        judged = (c.pass_s + c.fail_s) / in_pose if in_pose else 0.0
+        out.append(f"    {check_id:<20} {c.kind:<5} fail {c.fail_s:5.1f} s"
                    f"   judged {100 * judged:3.0f}% of the time in pose")
     if out:
         out.insert(0, "  checks:")

@@ -7,8 +7,9 @@ each run is recorded in one transaction. The schema version is SQLite's `user_ve
 `MIGRATIONS` raise it one step at a time, each step in its own transaction.
 
 `Run` and `PoseResult` are what one run recorded; `from_practice` and `from_analysis` make
-them from the summaries of live/routine and of analyze. Every failure to open, read or write
-the database is a `HistoryError` with a one-line message.
+them from the summaries of live/routine and of analyze (posecheck.report.summary); a run's
+summary is stored as its JSON, and `Run.typed_summary()` reads it back typed. Every
+failure to open, read or write the database is a `HistoryError` with a one-line message.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+
+from posecheck.report.summary import AnalysisSummary, PracticeSummary
 
 BUSY_TIMEOUT_S = 10.0
 FILE_NAME = "history.sqlite3"
@@ -83,7 +86,8 @@ class PoseResult:
 
 @dataclass(frozen=True)
 class Run:
-    """One recorded run: `kind` live, routine or analyze; times are UTC ISO 8601."""
+    """One recorded run: `kind` live, routine or analyze; times are UTC ISO 8601; `summary`
+    the run's summary as JSON (a dict)."""
 
     kind: str
     started_at: str
@@ -93,6 +97,12 @@ class Run:
     summary: dict
     results: tuple[PoseResult, ...] = ()
     id: int | None = None
+
+    def typed_summary(self) -> AnalysisSummary | PracticeSummary:
+        """The summary, typed: an analysis's, or a live session's or routine's."""
+        if self.kind == "analyze":
+            return AnalysisSummary.from_json(self.summary)
+        return PracticeSummary.from_json(self.summary)
 
 
 def utc_now() -> str:
@@ -109,27 +119,28 @@ def default_path(env: Mapping[str, str] = os.environ) -> Path:
 
 # -- summaries to runs (pure) ---------------------------------------------------------------
 
-def from_practice(summary: dict, ended_at: str) -> Run:
-    """A live session or routine, from its summary (posecheck.app.live.Session.summary)."""
+def from_practice(summary: PracticeSummary, ended_at: str) -> Run:
+    """A live session or routine, from its summary (posecheck.app.live.Session.summary).
+    A step with no pose (an auto live session that recognised none) records no result."""
     results = tuple(
-        PoseResult(s["pose"], s["side"], s["held_s"], s["longest_s"], s["target_s"],
-                   outcome=s["outcome"], faults={k: v for k, v in s["faults_s"].items() if v > 0})
-        for s in summary["steps"])
-    return Run(summary["mode"], summary["started_at"], ended_at, summary["source"],
-               summary["status"], summary, results)
+        PoseResult(s.pose, s.side, s.correct_s, s.longest_hold_s, s.target_s,
+                   outcome=s.outcome, faults={k: v for k, v in s.faults_s.items() if v > 0})
+        for s in summary.steps if s.pose is not None)
+    return Run(summary.mode, summary.started_at, ended_at, summary.source, summary.status,
+               summary.to_json(), results)
 
 
-def from_analysis(summary: dict, started_at: str, ended_at: str) -> Run:
+def from_analysis(summary: AnalysisSummary, started_at: str, ended_at: str) -> Run:
     """An analysis, from its summary (posecheck.report.builder.ReportBuilder.summary)."""
     results: tuple[PoseResult, ...] = ()
-    if summary["pose"]:
-        faults = {cid: c["fail_s"] for cid, c in summary["checks"].items()
-                  if c["kind"] == "fault" and c["fail_s"] > 0}
-        results = (PoseResult(summary["pose"], summary["side"], summary["correct_s"],
-                              summary["longest_hold_s"], summary["hold_target_s"],
-                              summary["score"], faults=faults),)
-    return Run("analyze", started_at, ended_at, summary["source"], summary["status"], summary,
-               results)
+    if summary.pose:
+        faults = {cid: c.fail_s for cid, c in summary.checks.items()
+                  if c.kind == "fault" and c.fail_s > 0}
+        results = (PoseResult(summary.pose, summary.side, summary.correct_s,
+                              summary.longest_hold_s, summary.target_s, summary.score,
+                              faults=faults),)
+    return Run("analyze", started_at, ended_at, summary.source, summary.status,
+               summary.to_json(), results)
 
 
 # -- the database -----------------------------------------------------------------------------

@@ -20,15 +20,16 @@ import numpy as np
 
 from posecheck import __version__
 from posecheck.core import checks as ck
-from posecheck.io.files import write_text_atomically
 from posecheck.core.judge import FrameResult
 from posecheck.core.landmarks import Landmarks
-from posecheck.report.overlay import annotate
 from posecheck.core.poses import PoseSpec
+from posecheck.core.views import PLACEMENT
+from posecheck.io.files import write_text_atomically
 from posecheck.report.builder import ReportBuilder, photo_unseen
 from posecheck.report.charts import check_label, clock, timeline_png, values_png
+from posecheck.report.overlay import annotate
+from posecheck.report.summary import AnalysisSummary, CheckSummary
 from posecheck.report.timeline import Episode, KeyFrame, PoseTimeline, Timeline, key_frames
-from posecheck.core.views import PLACEMENT
 
 JPEG_WIDTH = 560  # key frames are downscaled to this width at most
 JPEG_QUALITY = 80
@@ -52,7 +53,8 @@ class HtmlSink:
         self.photo: bytes | None = None
         self.view: str | None = None
 
-    def frame(self, image: np.ndarray, lm: Landmarks | None, result: FrameResult) -> None:
+    def frame(self, image: np.ndarray, t: float, lm: Landmarks | None,
+              result: FrameResult) -> None:
         if self.timeline is None:
             self.photo = jpeg(annotate(image, lm, replace(result, timer=None)))
             self.view = result.view if result.in_pose else None
@@ -61,7 +63,7 @@ class HtmlSink:
 
     def close(self) -> None:
         summary = self.builder.summary()
-        pose = self.builder.main_pose() if summary["pose"] else None
+        pose = self.builder.main_pose() if summary.pose else None
         pt = self.timeline.finish(pose.name) if self.timeline and pose else None
         write_text_atomically(self.path, render_page(summary, pose, pt, self.photo, self.view))
 
@@ -77,12 +79,12 @@ def jpeg(image: np.ndarray) -> bytes:
 
 # --- the page ---------------------------------------------------------------------------------
 
-def render_page(summary: dict, pose: PoseSpec | None, pt: PoseTimeline | None,
+def render_page(summary: AnalysisSummary, pose: PoseSpec | None, pt: PoseTimeline | None,
                 photo: bytes | None = None, view: str | None = None) -> str:
     """The whole page for an analysis `summary` (the JSON report's), of `pose` (None when no
     pose was found), with a video's timeline `pt` or a photo's picture."""
     view = pt.view if pt is not None else view
-    judged = bool(summary["in_pose_s"] or summary.get("in_pose"))
+    judged = summary.judged
     parts = [_header(summary, view), _verdict(summary, pose, pt),
              _notes(summary)]
     if pose is not None and judged:
@@ -92,7 +94,7 @@ def render_page(summary: dict, pose: PoseSpec | None, pt: PoseTimeline | None,
     if photo is not None:
         picture = _figure(photo, "image/jpeg", "The photo with the skeleton and checks on it")
         parts.append(_section("The photo", picture))
-    title = summary["pose_title"] or "No pose recognised"
+    title = summary.pose_title or "No pose recognised"
     return PAGE.format(title=_e(f"{title} - posecheck report"), style=STYLE,
                        body="\n".join(p for p in parts if p), version=__version__)
 
@@ -116,102 +118,102 @@ def _figure(data: bytes, mime: str, alt: str, caption: str = "", cls: str = "") 
             f"{cap}</figure>")
 
 
-def _header(s: dict, view: str | None) -> str:
-    title = s["pose_title"] or "No pose recognised"
-    facts = [f"File: {Path(s['source']).name}"]
-    if s.get("side"):
-        facts.append(f"Side: {s['side']}")
+def _header(s: AnalysisSummary, view: str | None) -> str:
+    title = s.pose_title or "No pose recognised"
+    facts = [f"File: {Path(s.source).name}"]
+    if s.side:
+        facts.append(f"Side: {s.side}")
     if view:
         facts.append(f"Camera {PLACEMENT.get(view, view)}")
-    facts.append("A photo" if s["kind"] == "image" else f"Length: {s['duration_s']:.1f} s")
+    facts.append("A photo" if s.is_photo else f"Length: {s.duration_s:.1f} s")
     items = "".join(f"<li>{_e(f)}</li>" for f in facts)
     return f'<header><p class="kicker">posecheck report</p><h1>{_e(title)}</h1>' \
            f'<ul class="facts">{items}</ul></header>'
 
 
-def _verdict(s: dict, pose: PoseSpec | None, pt: PoseTimeline | None) -> str:
-    judged = bool(s["in_pose_s"] or s.get("in_pose"))
-    if pose is None or not judged:
-        return f'<section class="verdict none"><p class="big">{_e(s["message"])}</p></section>'
+def _verdict(s: AnalysisSummary, pose: PoseSpec | None, pt: PoseTimeline | None) -> str:
+    if pose is None or not s.judged:
+        return f'<section class="verdict none"><p class="big">{_e(s.message)}</p></section>'
     main = _main_fault(s, pose, pt)
-    unseen = None if s["correct"] else _mostly_unseen(s, pose, pt)
-    level = ("mixed" if main else "good") if s["correct"] else "unseen" if unseen else "bad"
-    lines = [PHOTO_NOTE] if s["kind"] == "image" else _hold_lines(s)
+    unseen = None if s.correct else _mostly_unseen(s, pose, pt)
+    level = ("mixed" if main else "good") if s.correct else "unseen" if unseen else "bad"
+    lines = [PHOTO_NOTE] if s.is_photo else _hold_lines(s)
     if main is not None:
-        lines.insert(0, f"The main thing to work on: {ck.fill_cue(main.cue, s.get('side'))}.")
+        lines.insert(0, f"The main thing to work on: {ck.fill_cue(main.cue, s.side)}.")
     if unseen is not None:
         lines.insert(0, f"{check_label(unseen[0])}: {unseen[1]}.")
     body = "".join(f"<p>{_e(line)}</p>" for line in lines)
     return (f'<section class="verdict {level}">'
-            f'<div class="score"><b>{s["score"]}</b><span>form score / 100</span></div>'
+            f'<div class="score"><b>{s.score}</b><span>form score / 100</span></div>'
             f'<div><p class="big">{_headline(level, s)}</p>{body}</div></section>')
 
 
-def _headline(level: str, s: dict) -> str:
-    return UNSEEN_PHOTO if level == "unseen" and s["kind"] == "image" else VERDICTS[level]
+def _headline(level: str, s: AnalysisSummary) -> str:
+    return UNSEEN_PHOTO if level == "unseen" and s.is_photo else VERDICTS[level]
 
 
-def _mostly_unseen(s: dict, pose: PoseSpec, pt: PoseTimeline | None) -> tuple[str, str] | None:
+def _mostly_unseen(s: AnalysisSummary, pose: PoseSpec,
+                   pt: PoseTimeline | None) -> tuple[str, str] | None:
     """(check id, why) of the core check that went unjudged longest, when that kept the form
     from being judged correct more than any fault did (a photo: no fault failed); else None.
     A form the camera could not see is never said to need work."""
     if pt is None:
         return photo_unseen(s)
-    core = [c for c in pose.checks if c.core and s["checks"][c.id].get("unknown_because")]
+    core = [c for c in pose.checks if c.core and s.checks[c.id].unknown_because]
     if not core:
         return None
-    worst = max(core, key=lambda c: s["checks"][c.id]["unknown_s"])
-    unseen_s = s["checks"][worst.id]["unknown_s"]
+    worst = max(core, key=lambda c: s.checks[c.id].unknown_s)
+    unseen_s = s.checks[worst.id].unknown_s
     if unseen_s <= max((_failed_s(pt, c.id) for c in pose.checks if c.kind == "fault"),
                        default=0.0):
         return None
-    reasons = s["checks"][worst.id]["unknown_because"]
+    reasons = s.checks[worst.id].unknown_because
     return worst.id, next(iter(reasons))
 
 
-def _main_fault(s: dict, pose: PoseSpec, pt: PoseTimeline | None):
+def _main_fault(s: AnalysisSummary, pose: PoseSpec, pt: PoseTimeline | None):
     """The fault check whose episodes lasted longest (in a photo: the first failing, core
     first); None when no fault was seen."""
     faults = [c for c in pose.checks if c.kind == "fault"]
     if pt is None:
-        failing = [c for c in faults if s["checks"][c.id]["state"] == ck.FAIL]
+        failing = [c for c in faults if s.checks[c.id].state == ck.FAIL]
         return min(failing, key=lambda c: not c.core, default=None)
     worst = max(faults, key=lambda c: _failed_s(pt, c.id), default=None)
     return worst if worst is not None and _failed_s(pt, worst.id) > 0 else None
 
 
-def _hold_lines(s: dict) -> list[str]:
-    target = s["hold_target_s"] or 0.0
-    lines = [f"You held correct form for {s['correct_s']:.1f} s of the {target:.0f} s target"
-             + (" - target reached!" if target and s["correct_s"] >= target else "."),
-             f"Your longest unbroken hold was {s['longest_hold_s']:.1f} s.",
-             f"You were in the pose for {s['in_pose_s']:.1f} s of {s['duration_s']:.1f} s."]
-    sides = s.get("by_side", {})
+def _hold_lines(s: AnalysisSummary) -> list[str]:
+    target = s.target_s or 0.0
+    lines = [f"You held correct form for {s.correct_s:.1f} s of the {target:.0f} s target"
+             + (" - target reached!" if target and s.correct_s >= target else "."),
+             f"Your longest unbroken hold was {s.longest_hold_s:.1f} s.",
+             f"You were in the pose for {s.in_pose_s:.1f} s of {s.duration_s:.1f} s."]
+    sides = s.by_side or {}
     if len(sides) > 1:
         lines.append("By side: " + "; ".join(
-            f"{side} {v['correct_s']:.1f} s held" for side, v in sorted(sides.items())) + ".")
+            f"{side} {v.correct_s:.1f} s held" for side, v in sorted(sides.items())) + ".")
     return lines
 
 
-def _notes(s: dict) -> str:
-    notes = list(s["warnings"])
-    if s["status"] == "interrupted":
+def _notes(s: AnalysisSummary) -> str:
+    notes = list(s.warnings)
+    if s.status == "interrupted":
         notes.insert(0, "The analysis was stopped before the end: this report covers the "
-                        f"first {s['duration_s']:.1f} s.")
-    if s["message"] and (s["in_pose_s"] or s.get("in_pose")):
-        notes.append(s["message"])
+                        f"first {s.duration_s:.1f} s.")
+    if s.message and s.judged:
+        notes.append(s.message)
     items = "".join(f"<li>{_e(n)}</li>" for n in notes)
     return f'<ul class="notes">{items}</ul>' if notes else ""
 
 
-def _cues(s: dict, pose: PoseSpec, pt: PoseTimeline | None) -> str:
+def _cues(s: AnalysisSummary, pose: PoseSpec, pt: PoseTimeline | None) -> str:
     """Each fault and tip seen, longest first, with its cue and when; the checks that could
     not be judged."""
     faults, tips = [], []
     for check in sorted(pose.checks, key=lambda c: -_failed_s(pt, c.id)):
-        failed = bool(pt.episodes[check.id]) if pt else s["checks"][check.id]["state"] == ck.FAIL
+        failed = bool(pt.episodes[check.id]) if pt else s.checks[check.id].state == ck.FAIL
         if failed:
-            cue = _e(ck.fill_cue(check.cue, s.get("side")))
+            cue = _e(ck.fill_cue(check.cue, s.side))
             when = f" &mdash; {_e(_when(pt.episodes[check.id]))}" if pt else ""
             (tips if check.kind == "tip" else faults).append(f"<li><b>{cue}</b>{when}</li>")
     body = (f'<ul class="cues fault">{"".join(faults)}</ul>' if faults else
@@ -242,48 +244,48 @@ def _when(episodes: list[Episode]) -> str:
     return f"{len(episodes)} times, {total:.1f} s in all: {ranges}{more}"
 
 
-def _unknown_items(s: dict, pose: PoseSpec) -> str:
+def _unknown_items(s: AnalysisSummary, pose: PoseSpec) -> str:
     items = []
     for check in pose.checks:
-        c = s["checks"][check.id]
-        reasons = c.get("unknown_because")
+        c = s.checks[check.id]
+        reasons = c.unknown_because
         if isinstance(reasons, str):
             items.append(f"<li>{_e(check_label(check.id))}: {_e(reasons)}</li>")
-        elif reasons and c["unknown_s"] > 0:
+        elif reasons and c.unknown_s > 0:
             reason = next(iter(reasons))
             items.append(f"<li>{_e(check_label(check.id))}: {_e(reason)} "
-                         f"({c['unknown_s']:.1f} s)</li>")
+                         f"({c.unknown_s:.1f} s)</li>")
     return "".join(items)
 
 
-def _check_table(s: dict, pose: PoseSpec) -> str:
-    photo = s["kind"] == "image"
+def _check_table(s: AnalysisSummary, pose: PoseSpec) -> str:
+    photo = s.is_photo
     head = "<th>Result</th>" if photo else "<th>Correct / fault / not judged</th>"
-    rows = "".join(_check_row(s["checks"][c.id], c, photo) for c in pose.checks)
+    rows = "".join(_check_row(s.checks[c.id], c, photo) for c in pose.checks)
     table = (f'<table class="checks"><thead><tr><th>Check</th><th>What it looks for</th>'
              f"{head}</tr></thead><tbody>{rows}</tbody></table>")
     return _section("Check by check", table)
 
 
-def _check_row(c: dict, check, photo: bool) -> str:
+def _check_row(c: CheckSummary, check, photo: bool) -> str:
     kind = "tip" if check.kind == "tip" else ("must pass" if check.core else "fault")
     name = f'{_e(check_label(check.id))}<small>{kind}</small>'
     return f"<tr><td>{name}</td><td>{_e(check.what)}</td>" \
            f"<td>{_photo_state(c, check) if photo else _time_bar(c, check)}</td></tr>"
 
 
-def _photo_state(c: dict, check) -> str:
+def _photo_state(c: CheckSummary, check) -> str:
     words = {ck.PASS: "correct", ck.FAIL: "tip" if check.kind == "tip" else "fault",
-             ck.UNKNOWN: "not judged"}[c["state"]]
-    return f'<span class="tag {c["state"]} {check.kind}">{words}</span>'
+             ck.UNKNOWN: "not judged"}[c.state]
+    return f'<span class="tag {c.state} {check.kind}">{words}</span>'
 
 
-def _time_bar(c: dict, check) -> str:
-    total = c["pass_s"] + c["fail_s"] + c["unknown_s"]
-    parts = [(ck.PASS, c["pass_s"]), (ck.FAIL, c["fail_s"]), (ck.UNKNOWN, c["unknown_s"])]
+def _time_bar(c: CheckSummary, check) -> str:
+    total = c.pass_s + c.fail_s + c.unknown_s
+    parts = [(ck.PASS, c.pass_s), (ck.FAIL, c.fail_s), (ck.UNKNOWN, c.unknown_s)]
     bar = "".join(f'<i class="{state} {check.kind}" style="width:{100 * v / total:.1f}%"></i>'
                   for state, v in parts if total and v)
-    text = f"{c['pass_s']:.1f} s / {c['fail_s']:.1f} s / {c['unknown_s']:.1f} s"
+    text = f"{c.pass_s:.1f} s / {c.fail_s:.1f} s / {c.unknown_s:.1f} s"
     return f'<div class="bar">{bar}</div><small>{text}</small>'
 
 
@@ -301,7 +303,7 @@ def _charts(pt: PoseTimeline) -> str:
     return _section("Over time", body)
 
 
-def _key_frames(pt: PoseTimeline, s: dict) -> str:
+def _key_frames(pt: PoseTimeline, s: AnalysisSummary) -> str:
     frames = key_frames(pt)
     if not frames:
         return ""
@@ -311,11 +313,10 @@ def _key_frames(pt: PoseTimeline, s: dict) -> str:
     return _section("Moments", f'<div class="frames">{figures}</div>')
 
 
-def _caption(f: KeyFrame, checks: dict, pt: PoseTimeline, s: dict) -> str:
+def _caption(f: KeyFrame, checks: dict, pt: PoseTimeline, s: AnalysisSummary) -> str:
     lines = [f"During your longest correct hold ({pt.best_hold.length:.1f} s)"] \
         if f.kind == "hold" else []
-    lines += [("Tip: " if checks[c].kind == "tip" else "") + ck.fill_cue(checks[c].cue,
-                                                                        s.get("side"))
+    lines += [("Tip: " if checks[c].kind == "tip" else "") + ck.fill_cue(checks[c].cue, s.side)
               for c in f.checks]
     return f"<b>{clock(f.t)}</b> " + "<br>".join(_e(line) for line in lines)
 

@@ -24,8 +24,8 @@ import numpy as np
 
 from posecheck.core import checks as ck
 from posecheck.core.features import REGISTRY, body_scale
-from posecheck.core.judge import NO_POSE_VISIBILITY, FrameResult
-from posecheck.core.landmarks import INDEX, Landmarks
+from posecheck.core.judge import FrameResult
+from posecheck.core.landmarks import INDEX, SEEN_VISIBILITY, Landmarks
 from posecheck.core.poses import Check
 
 # --- colours (BGR) ------------------------------------------------------------------------
@@ -324,7 +324,7 @@ def draw_skeleton(frame: np.ndarray, lm: Landmarks, result: FrameResult) -> np.n
     sizes = _skeleton_sizes(frame, lm)
     visible = result.visible
     if visible is None:  # a result made without a Judge
-        visible = ck.visible_set(lm, result.pose.visibility if result.pose else NO_POSE_VISIBILITY)
+        visible = ck.visible_set(lm, result.pose.visibility if result.pose else SEEN_VISIBILITY)
     bone_status, joint_status = skeleton_status(result)
     order = sorted(BONES, key=lambda b: (b[0] in visible and b[1] in visible,
                                          STATUS_RANK[bone_status[b]]))
