@@ -13,6 +13,7 @@ import pytest
 from bodies import body
 
 from posecheck.app.live import Options, Session, format_summary, live_plan
+from posecheck.core import checks as ck
 from posecheck.core.judge import FrameResult, Judge
 from posecheck.core.plan import DONE, GET_READY, HOLD, Plan, Step
 from posecheck.core.poses import load_all, load_pose
@@ -78,9 +79,10 @@ def feed(s: Session, seen: list[tuple[str | None, str | None, int]]) -> None:
     t = 0.0
     for name, side, n in seen:
         for _ in range(n):
-            result = FrameResult(t, True, load_pose(name) if name else None, name is not None,
-                                 side, "side", None)
-            s._count_pose(result, t)
+            pose = load_pose(name) if name else None
+            passing = {c.id: ck.CheckResult(c.id, ck.PASS, None) for c in pose.checks} if pose else {}
+            result = FrameResult(t, True, pose, name is not None, side, "side", None, passing)
+            s._count_held(result, 0.0 if s._prev_t is None else t - s._prev_t)
             s._prev_t = t
             t = round(t + 0.1, 6)
 

@@ -38,6 +38,7 @@ from posecheck.report.screen import Extras, compose
 from posecheck.report.summary import AUTO, PracticeSummary, StepSummary
 
 REPORT_EVERY_S = 2.0
+MAX_STEP_S = 0.5  # a longer gap between frames counts as this much (a stall is not held)
 IDLE_S = 0.25  # no frame for this long: keep the window responsive meanwhile
 FAREWELL_S = 10.0  # how long the ending stays in the window without a key
 FPS_SMOOTHING = 0.1
@@ -131,9 +132,9 @@ class Session:
             return
         self._last_t = t
         self._follow_plan(result, t)
-        self._count_faults(result, t)
-        self._count_cue(result, t)
-        self._count_pose(result, t)
+        dt = None if self._prev_t is None else min(max(t - self._prev_t, 0.0), MAX_STEP_S)
+        self._count_held(result, dt or 0.0)
+        self._count_cue(result, dt)
         self._prev_t = t
         self.frames += 1
         picture = compose(image, lm, result, self._extras(t), mirror=self.options.mirror)
@@ -178,29 +179,22 @@ class Session:
         self.judging.judge = self.make_judge(self.plan.current.step)
         self._state = None
 
-    def _count_faults(self, result: FrameResult, t: float) -> None:
+    def _count_held(self, result: FrameResult, dt: float) -> None:
+        """While holding in a recognised pose: seconds in each failing fault, and in each pose
+        and side (an auto step is named by them)."""
         step = self.plan.current
         if step is None or self.plan.phase != HOLD or not result.in_pose or result.pose is None:
             return
-        dt = 0.0 if self._prev_t is None else min(max(t - self._prev_t, 0.0), 0.5)
         for check in result.pose.checks:
             if check.kind == "fault" and result.results[check.id].state == ck.FAIL:
                 step.faults_s[check.id] = step.faults_s.get(check.id, 0.0) + dt
-
-    def _count_pose(self, result: FrameResult, t: float) -> None:
-        """Seconds holding in each recognised pose and side (an auto step is named by them)."""
-        step = self.plan.current
-        if step is None or self.plan.phase != HOLD or not result.in_pose or result.pose is None:
-            return
-        dt = 0.0 if self._prev_t is None else min(max(t - self._prev_t, 0.0), 0.5)
         key = (result.pose.name, result.side)
         step.poses_s[key] = step.poses_s.get(key, 0.0) + dt
 
-    def _count_cue(self, result: FrameResult, t: float) -> None:
+    def _count_cue(self, result: FrameResult, dt: float | None) -> None:
         """How long each correction was on screen (what the person was told)."""
-        if self._prev_t is None or result.cue.kind not in ("fault", "tip", "unknown"):
+        if dt is None or result.cue.kind not in ("fault", "tip", "unknown"):
             return
-        dt = min(max(t - self._prev_t, 0.0), 0.5)
         self.cues_s[result.cue.text] = self.cues_s.get(result.cue.text, 0.0) + dt
 
     def _extras(self, t: float) -> Extras:
