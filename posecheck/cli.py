@@ -248,8 +248,8 @@ def _setup(camera, source, every_frame, mirror, window, record, report, countdow
 
 
 def _finish_practice(summary: PracticeSummary, report: str, keep_history: bool) -> None:
-    from posecheck.app.live import format_summary
     from posecheck.report.history import from_practice, utc_now
+    from posecheck.report.practice import format_summary
 
     click.echo(format_summary(summary))
     click.echo(f"Summary saved: {report}")

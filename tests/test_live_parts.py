@@ -3,7 +3,6 @@ the beeps and the live picture."""
 
 from __future__ import annotations
 
-import math
 import time
 import wave
 from types import SimpleNamespace
@@ -12,7 +11,7 @@ import numpy as np
 import pytest
 from bodies import body
 
-from posecheck.app.live import Options, Session, format_summary, live_plan
+from posecheck.app.live import Options, Session, live_plan
 from posecheck.core import checks as ck
 from posecheck.core.judge import FrameResult, Judge
 from posecheck.core.plan import DONE, GET_READY, HOLD, Plan, Step
@@ -20,6 +19,7 @@ from posecheck.core.poses import load_all, load_pose
 from posecheck.core.timer import TimerSnapshot
 from posecheck.io import sound
 from posecheck.io.capture import Grabber
+from posecheck.report.practice import format_summary
 from posecheck.report.screen import DISPLAY_HEIGHT, Extras, compose, mirror_x
 
 
@@ -64,13 +64,13 @@ def test_an_empty_plan_is_refused():
 
 # --- the summary of an auto session --------------------------------------------------------------
 
-def auto_session(step: Step = Step("auto")) -> Session:
+def auto_session(step: Step = Step("auto"), countdown_s: float = 0.0) -> Session:
     """A live session of any pose (no camera, no window: its summary code is fed by hand),
     holding from the start."""
     poses = load_all()
-    s = Session(SimpleNamespace(dropped=0), None, live_plan(step, 0.0),
+    s = Session(SimpleNamespace(dropped=0), None, live_plan(step, countdown_s),
                 lambda step: Judge(poses), None, Options(countdown_s=0.0, advance=False))
-    s.plan.update(0.0, None)  # no countdown: holding
+    s.plan.update(0.0, None)  # no countdown: holding (else: getting ready)
     return s
 
 
@@ -82,8 +82,7 @@ def feed(s: Session, seen: list[tuple[str | None, str | None, int]]) -> None:
             pose = load_pose(name) if name else None
             passing = {c.id: ck.CheckResult(c.id, ck.PASS, None) for c in pose.checks} if pose else {}
             result = FrameResult(t, True, pose, name is not None, side, "side", None, passing)
-            s._count_held(result, 0.0 if s._prev_t is None else t - s._prev_t)
-            s._prev_t = t
+            s.record.add(result, t)
             t = round(t + 0.1, 6)
 
 
@@ -117,8 +116,7 @@ def test_a_session_of_one_pose_keeps_its_name_and_counts_the_poses_seen():
 
 
 def test_poses_are_counted_only_while_holding():
-    s = auto_session()
-    s.plan = Plan([(Step("auto"), math.inf)], countdown_s=5.0)  # still getting ready
+    s = auto_session(countdown_s=5.0)  # still getting ready
     feed(s, [("pigeon", "right", 20)])
     assert s.summary().steps[0].pose is None
 

@@ -16,16 +16,14 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Callable
 
 import numpy as np
 
 from posecheck.app import loop
 from posecheck.app.loop import Judging
-from posecheck.core import checks as ck
 from posecheck.core.judge import FrameResult, Judge
-from posecheck.core.plan import GET_READY, HOLD, Plan, Step, StepResult
+from posecheck.core.plan import GET_READY, HOLD, Plan, Step
 from posecheck.core.poses import PoseSpec
 from posecheck.core.smoothing import LandmarkSmoother
 from posecheck.core.timer import HOLDING
@@ -34,11 +32,11 @@ from posecheck.io.recorder import Recorder
 from posecheck.io.sound import Beeper
 from posecheck.report.builder import write_json
 from posecheck.report.overlay import draw_centred_message, unit
+from posecheck.report.practice import PracticeRecord, title
 from posecheck.report.screen import Extras, compose
-from posecheck.report.summary import AUTO, PracticeSummary, StepSummary
+from posecheck.report.summary import PracticeSummary
 
 REPORT_EVERY_S = 2.0
-MAX_STEP_S = 0.5  # a longer gap between frames counts as this much (a stall is not held)
 IDLE_S = 0.25  # no frame for this long: keep the window responsive meanwhile
 FAREWELL_S = 10.0  # how long the ending stays in the window without a key
 FPS_SMOOTHING = 0.1
@@ -53,6 +51,22 @@ class Options:
     report_path: str | None = None
     source_name: str = ""
     mode: str = "live"
+
+
+class FrameRate:
+    """Frames shown per second, smoothed: `tick()` once per frame."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self.clock = clock
+        self.fps: float | None = None
+        self._last: float | None = None
+
+    def tick(self) -> None:
+        now = self.clock()
+        if self._last is not None and now > self._last:
+            rate = 1.0 / (now - self._last)
+            self.fps = rate if self.fps is None else self.fps + FPS_SMOOTHING * (rate - self.fps)
+        self._last = now
 
 
 class Session:
@@ -70,19 +84,16 @@ class Session:
         self.beeper = beeper or Beeper(enabled=False)
         self.clock = clock
         self.status = "running"
-        self.frames = 0
-        self.fps: float | None = None
-        self.started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        self.cues_s: dict[str, float] = {}
+        self.rate = FrameRate(clock)
+        self.record = PracticeRecord(plan, options.mode, options.source_name, options.advance,
+                                     options.hold_s)
         self.judging = Judging(self.make_judge(plan.current.step), LandmarkSmoother())
         self._paused_picture: np.ndarray | None = None
-        self._last_wall: float | None = None
         self._last_t: float | None = None
         self._written = clock()
         self._last_picture: np.ndarray | None = None
         self._state = None  # timer state last frame, for the start beep
         self._reached = False  # live: this hold has reached its target
-        self._prev_t: float | None = None
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -123,7 +134,7 @@ class Session:
 
     def frame(self, image: np.ndarray, t: float, lm, result: FrameResult | None) -> None:
         """One frame from the loop: judged (`result`), or, while paused, not."""
-        self._tick_fps()
+        self.rate.tick()
         if result is None:  # paused: the judge and its timers wait
             if self._paused_picture is None:
                 base = self._last_picture if self._last_picture is not None else image
@@ -132,11 +143,7 @@ class Session:
             return
         self._last_t = t
         self._follow_plan(result, t)
-        dt = None if self._prev_t is None else min(max(t - self._prev_t, 0.0), MAX_STEP_S)
-        self._count_held(result, dt or 0.0)
-        self._count_cue(result, dt)
-        self._prev_t = t
-        self.frames += 1
+        self.record.add(result, t)
         picture = compose(image, lm, result, self._extras(t), mirror=self.options.mirror)
         self._last_picture = picture
         self._show(picture, t)
@@ -179,34 +186,16 @@ class Session:
         self.judging.judge = self.make_judge(self.plan.current.step)
         self._state = None
 
-    def _count_held(self, result: FrameResult, dt: float) -> None:
-        """While holding in a recognised pose: seconds in each failing fault, and in each pose
-        and side (an auto step is named by them)."""
-        step = self.plan.current
-        if step is None or self.plan.phase != HOLD or not result.in_pose or result.pose is None:
-            return
-        for check in result.pose.checks:
-            if check.kind == "fault" and result.results[check.id].state == ck.FAIL:
-                step.faults_s[check.id] = step.faults_s.get(check.id, 0.0) + dt
-        key = (result.pose.name, result.side)
-        step.poses_s[key] = step.poses_s.get(key, 0.0) + dt
-
-    def _count_cue(self, result: FrameResult, dt: float | None) -> None:
-        """How long each correction was on screen (what the person was told)."""
-        if dt is None or result.cue.kind not in ("fault", "tip", "unknown"):
-            return
-        self.cues_s[result.cue.text] = self.cues_s.get(result.cue.text, 0.0) + dt
-
     def _extras(self, t: float) -> Extras:
         plan = self.plan
         if plan.finished:  # the ending's words come with the farewell
-            return Extras(self.fps)
+            return Extras(self.rate.fps)
         step = plan.current.step
         text = ""
         if self.options.mode == "routine":
             side = f", {step.side} side" if step.side else ""
-            text = f"Step {plan.index + 1} of {len(plan.results)}: {_title(step.pose)}{side}"
-        return Extras(self.fps, plan.countdown_left(t), text)
+            text = f"Step {plan.index + 1} of {len(plan.results)}: {title(step.pose)}{side}"
+        return Extras(self.rate.fps, plan.countdown_left(t), text)
 
     def _show(self, picture: np.ndarray, t: float) -> None:
         self._handle(self.display.show(picture), t)
@@ -250,50 +239,8 @@ class Session:
         now = judge.sides.side or "left"
         judge.set_side("left" if now == "right" else "right")
 
-    def _tick_fps(self) -> None:
-        now = self.clock()
-        if self._last_wall is not None and now > self._last_wall:
-            rate = 1.0 / (now - self._last_wall)
-            self.fps = rate if self.fps is None else self.fps + FPS_SMOOTHING * (rate - self.fps)
-        self._last_wall = now
-
-    # -- the summary ------------------------------------------------------------------------
-
     def summary(self) -> PracticeSummary:
-        return PracticeSummary(
-            mode=self.options.mode, source=self.options.source_name,
-            status=self.status, started_at=self.started_at,
-            frames=self.frames, dropped_frames=self.grabber.dropped,
-            fps=round(self.fps, 1) if self.fps else None,
-            steps=[self._step_summary(r) for r in self.plan.results],
-            cues_s={k: round(v, 1) for k, v in sorted(self.cues_s.items(),
-                                                      key=lambda kv: -kv[1])},
-        )
-
-    def _step_summary(self, r: StepResult) -> StepSummary:
-        """One step; an auto step is named by the pose (and its side) held longest."""
-        outcome = r.outcome
-        if not self.options.advance:  # live: open-ended, the target only beeps
-            outcome = ("target reached" if self.options.hold_s
-                       and r.longest_s >= self.options.hold_s else "target not reached")
-        seen: dict[str, float] = {}
-        for (name, _), seconds in r.poses_s.items():
-            seen[name] = seen.get(name, 0.0) + seconds
-        pose, side = r.step.pose, r.step.side
-        if pose == AUTO:
-            pose = max(seen, key=seen.__getitem__, default=None)
-            sides = {s: seconds for (name, s), seconds in r.poses_s.items() if name == pose}
-            side = max(sides, key=sides.__getitem__, default=None)
-        return StepSummary(
-            pose=pose, side=side,
-            target_s=r.target_s if math.isfinite(r.target_s) else self.options.hold_s,
-            correct_s=round(r.held_s, 2), longest_hold_s=round(r.longest_s, 2),
-            outcome=outcome,
-            started_s=None if r.started_t is None else round(r.started_t, 1),
-            ended_s=None if r.ended_t is None else round(r.ended_t, 1),
-            faults_s={k: round(v, 2) for k, v in sorted(r.faults_s.items())},
-            poses_seen_s={k: round(v, 2) for k, v in sorted(seen.items())},
-        )
+        return self.record.summary(self.status, self.grabber.dropped, self.rate.fps)
 
     def _write_report(self) -> None:
         self._written = self.clock()
@@ -307,10 +254,6 @@ def compose_message(picture: np.ndarray, text: str) -> np.ndarray:
     return out
 
 
-def _title(pose_name: str) -> str:
-    return pose_name.replace("-", " ").title()
-
-
 def routine_plan(steps: list[Step], poses: dict[str, PoseSpec], countdown_s: float) -> Plan:
     """The routine: each step's hold target is its own, else its pose's."""
     return Plan([(s, s.hold_s or poses[s.pose].hold_s) for s in steps], countdown_s)
@@ -319,16 +262,3 @@ def routine_plan(steps: list[Step], poses: dict[str, PoseSpec], countdown_s: flo
 def live_plan(step: Step, countdown_s: float) -> Plan:
     """Live practice: one open-ended step (its target beeps, and the session goes on)."""
     return Plan([(step, math.inf)], countdown_s)
-
-
-def format_summary(summary: PracticeSummary) -> str:
-    lines = [f"{summary.mode.title()} session: {summary.status}, {summary.frames} frames"
-             + (f" at {summary.fps:.0f} fps" if summary.fps else "")]
-    for s in summary.steps:
-        side = f" ({s.side})" if s.side else ""
-        title = _title(s.pose) if s.pose else "No pose recognised"
-        faults = ", ".join(f"{k} {v:.1f} s" for k, v in s.faults_s.items() if v >= 0.5)
-        target = f" of {s.target_s:g} s" if s.target_s else ""
-        lines.append(f"  {title + side:<24} held {s.correct_s:5.1f} s{target}  "
-                     f"{s.outcome}" + (f"  faults: {faults}" if faults else ""))
-    return "\n".join(lines)
