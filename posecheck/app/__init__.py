@@ -1,1 +1,3 @@
-"""The commands' work, wired from the layers below: the one frame loop, analyze, live practice and the routine, calibration."""
+"""The commands' work, wired from the layers below: the one frame loop, analyze, live practice
+and the routine, calibration.
+"""

@@ -1,1 +1,3 @@
-"""Pure judging: landmarks to check verdicts, hold timers and plans. numpy and the standard library only."""
+"""Pure judging: landmarks to check verdicts, hold timers and plans. numpy and the standard
+library only.
+"""

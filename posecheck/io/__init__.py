@@ -1,1 +1,3 @@
-"""The edges: the pose model, video and camera sources and writers, the window, sound, files, threads and Ctrl-C."""
+"""The edges: the pose model, video and camera sources and writers, the window, sound, files,
+threads and Ctrl-C.
+"""

@@ -1,1 +1,3 @@
-"""What people read and see: the overlay, the JSON/CSV report, the HTML page and its charts, the history."""
+"""What people read and see: the overlay, the JSON/CSV report, the HTML page and its charts,
+the history.
+"""
