@@ -110,6 +110,11 @@ class ClipSpec:
     also: tuple[str, ...] = ()
     base: dict = field(default_factory=dict)  # changes to the correct form for the whole clip
     note: str = ""
+    #: (azimuth degrees, height metres) used as given, instead of `camera`'s placement drawn
+    #: near its preset (the randomised sets place their cameras themselves)
+    camera_at: tuple[float, float] | None = None
+    fov_deg: float = 50.0  # vertical field of view
+    fill: float | None = None  # share of the frame the movement spans (None: drawn)
 
     @property
     def file(self) -> str:
@@ -297,6 +302,10 @@ def _looks(spec: ClipSpec, kind: str, width: int, height: int):
     azimuth += float(rng.uniform(-6.0, 6.0))
     camera_z += float(rng.uniform(-0.08, 0.08))
     fill = float(rng.uniform(0.74, 0.84))
+    if spec.camera_at is not None:
+        azimuth, camera_z = spec.camera_at
+    if spec.fill is not None:
+        fill = spec.fill
     return appearance, scene, dict(azimuth_deg=azimuth, camera_z=camera_z, fill=fill)
 
 
@@ -416,7 +425,7 @@ def build(spec: ClipSpec, timing: Timing = Timing(), size=SIZE, fps: int = FPS) 
     posed = [pose_body(body, f.pose) for f in frames]
     appearance, scene, cam_args = _looks(spec, recipe.kind, *size)
     points = np.concatenate([p.vertices[::7] for p in posed])
-    camera = Camera.fit(points, fov_deg=50.0, width=size[0], height=size[1], **cam_args)
+    camera = Camera.fit(points, fov_deg=spec.fov_deg, width=size[0], height=size[1], **cam_args)
     return Clip(spec, frames, posed, camera, cam_args, appearance, scene)
 
 
@@ -461,7 +470,7 @@ def render_clip(spec: ClipSpec, out_dir: str | Path, timing: Timing = Timing(), 
 
     t_render = time.perf_counter()
     if video:
-        _write_video(out_dir / spec.file, posed, clip, size, fps)
+        _write_video(out_dir / spec.file, clip, size, fps)
     render_s = time.perf_counter() - t_render
 
     h0, h1 = held_span(frames, verdicts, fps)
@@ -492,12 +501,16 @@ def render_clip(spec: ClipSpec, out_dir: str | Path, timing: Timing = Timing(), 
     }
 
 
-def _write_video(path: Path, posed: list, clip: Clip, size, fps: int) -> None:
+def _write_video(path: Path, clip: Clip, size, fps: int) -> None:
+    """Every frame rendered; a still body (a rest, a steady hold) is rendered once."""
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), float(fps), tuple(size))
     if not writer.isOpened():
         raise OSError(f"cannot write {path}")
-    for p in posed:
-        writer.write(render(p, clip.camera, clip.appearance, clip.scene))
+    pictures: dict[int, np.ndarray] = {}  # by the frame's Pose object: script() reuses them
+    for f, p in zip(clip.frames, clip.posed):
+        if id(f.pose) not in pictures:
+            pictures[id(f.pose)] = render(p, clip.camera, clip.appearance, clip.scene)
+        writer.write(pictures[id(f.pose)])
     writer.release()
 
 
@@ -510,14 +523,15 @@ def select(pattern: str | None) -> list[ClipSpec]:
     return [s for s in SPECS if fnmatch.fnmatch(s.name, pattern) or pattern in s.name]
 
 
-def write_labels(out_dir: Path, entries: dict[str, dict]) -> None:
-    """labels.json: the clips in SPECS order, existing entries kept for clips not re-rendered."""
+def write_labels(out_dir: Path, entries: dict[str, dict], files: list[str] | None = None) -> None:
+    """labels.json: the clips in the order of `files` (default: SPECS), existing entries kept
+    for clips not re-rendered."""
     path = out_dir / LABELS_FILE
     old = {}
     if path.is_file():
         old = {c["file"]: c for c in json.loads(path.read_text(encoding="utf-8")).get("clips", [])}
     merged = {**old, **entries}
-    known = [s.file for s in SPECS]
+    known = files if files is not None else [s.file for s in SPECS]
     clips = [{k: v for k, v in merged[f].items() if not k.startswith("_")} for f in known if f in merged]
     body = ",\n".join("  " + json.dumps(c, separators=(", ", ": ")) for c in clips)
     path.write_text('{"version": 1, "clips": [\n' + body + "\n]}\n", encoding="utf-8")
