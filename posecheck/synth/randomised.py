@@ -21,6 +21,7 @@ samples' are (`samples.render_clip`).
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
 import time
@@ -30,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from posecheck.eval.labels import LABELS_FILE
 from posecheck.synth.samples import CAMERAS, ClipSpec, Timing, TruthError, render_clip, write_labels
 from posecheck.synth.scripts import RECIPES
 from posecheck.synth.skeleton import VARIANTS
@@ -189,29 +191,42 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", choices=sorted(SETS), required=True)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--count", type=int, help="clips (default: the set's own number)")
+    parser.add_argument("--count", type=int,
+                        help="clips: the first COUNT of the set (default: all of it)")
     parser.add_argument("--jobs", type=int, default=1)
     args = parser.parse_args(argv)
     count = args.count or SETS[args.set][1]
     args.out.mkdir(parents=True, exist_ok=True)
+    entries = _made(args.out)  # clips already made are kept: a stopped run goes on from there
+    todo = [i for i in range(count) if i not in entries]
     t0 = time.perf_counter()
-    entries: dict[int, dict] = {}
-
-    def done(index: int, entry: dict) -> None:
-        entries[index] = entry
-        left = (time.perf_counter() - t0) / len(entries) * (count - len(entries))
-        print(f"[{len(entries)}/{count}] {entry['file']:<60} {entry['view']:<13} "
-              f"{entry['_stats']['frames']} frames  (about {math.ceil(left / 60)} min left)",
-              flush=True)
-
+    print(f"{count - len(todo)} of {count} clips already made in {args.out}", flush=True)
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = {pool.submit(render_one, args.set, i, args.out): i for i in range(count)}
-        for future in as_completed(futures):
-            done(futures[future], future.result())
-    ordered = [entries[i] for i in sorted(entries)]
-    write_labels(args.out, {e["file"]: e for e in ordered}, [e["file"] for e in ordered])
-    print(f"{count} clips in {time.perf_counter() - t0:.0f} s; labels: {args.out}/labels.json")
+        futures = {pool.submit(render_one, args.set, i, args.out): i for i in todo}
+        for n, future in enumerate(as_completed(futures), 1):
+            entry = entries[futures[future]] = future.result()
+            _write(args.out, entries)  # the labels are written as each clip is done
+            left = (time.perf_counter() - t0) / n * (len(todo) - n)
+            print(f"[{count - len(todo) + n}/{count}] {entry['file']:<60} {entry['view']:<13} "
+                  f"{entry['_stats']['frames']} frames  (about {math.ceil(left / 60)} min left)",
+                  flush=True)
+    print(f"{len(todo)} clips made in {time.perf_counter() - t0:.0f} s; labels: "
+          f"{args.out / LABELS_FILE}")
     return 0
+
+
+def _made(out: Path) -> dict[int, dict]:
+    """The clips of labels.json in `out` whose video is there, by index."""
+    path = out / LABELS_FILE
+    if not path.is_file():
+        return {}
+    clips = json.loads(path.read_text(encoding="utf-8"))["clips"]
+    return {int(c["file"].split("-")[1]): c for c in clips if (out / c["file"]).is_file()}
+
+
+def _write(out: Path, entries: dict[int, dict]) -> None:
+    ordered = [entries[i] for i in sorted(entries)]
+    write_labels(out, {e["file"]: e for e in ordered}, [e["file"] for e in ordered])
 
 
 if __name__ == "__main__":

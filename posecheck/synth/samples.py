@@ -34,6 +34,7 @@ from posecheck.core.landmarks import Landmarks
 from posecheck.core.poses import load_pose
 from posecheck.core.views import estimate_view
 from posecheck.eval.labels import LABELS_FILE
+from posecheck.io.files import write_text_atomically
 from posecheck.synth import scripts as sc
 from posecheck.synth.camera import Camera
 from posecheck.synth.render import render
@@ -534,7 +535,7 @@ def write_labels(out_dir: Path, entries: dict[str, dict], files: list[str] | Non
     known = files if files is not None else [s.file for s in SPECS]
     clips = [{k: v for k, v in merged[f].items() if not k.startswith("_")} for f in known if f in merged]
     body = ",\n".join("  " + json.dumps(c, separators=(", ", ": ")) for c in clips)
-    path.write_text('{"version": 1, "clips": [\n' + body + "\n]}\n", encoding="utf-8")
+    write_text_atomically(path, '{"version": 1, "clips": [\n' + body + "\n]}\n")
 
 
 def main(argv: list[str] | None = None) -> int:
