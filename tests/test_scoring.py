@@ -139,3 +139,35 @@ def test_score_without_a_label_asks_for_a_pose(tmp_path):
     result = CliRunner().invoke(main, ["score", str(tmp_path)])
     assert result.exit_code == 2
     assert "no label for x.mp4" in result.output
+
+
+def held_frames(seconds: float = 10.0) -> list[FrameRecord]:
+    """Every check said 'pass' and the hold credited 0.1 s a frame from 1 s on: a fault
+    that truly fails in between is missed, and its time credited."""
+    return [FrameRecord(t, "malasana", None, True, malasana_states("pass"),
+                        held_s=max(0.0, round(t - 1.0, 1)))
+            for t in (i / FPS for i in range(round(seconds * FPS)))]
+
+
+@pytest.mark.parametrize("fault, view, false_hold", [
+    # core: the 2 s fault less 0.3 s at each edge, give or take a frame at an edge
+    ("spine-upright", "side", pytest.approx(1.4, abs=0.11)),
+    ("heels-down", "side", pytest.approx(1.4, abs=0.11)),  # not core, judged side-on: blocks
+    ("heels-down", "front", 0.0),  # not judged from the front: its fault does not block
+    ("elbows-in-knees", "front", 0.0),  # a tip never blocks the hold
+])
+def test_hold_credited_while_a_blocking_fault_truly_fails_is_a_false_good_form(
+        fault, view, false_hold):
+    lab = label(view=view, fails={fault: ((4.0, 6.0),)})
+    score = score_clip(lab, load_pose("malasana"), held_frames())
+    assert score.false_hold_s == false_hold
+    overall = summarise([score], [])["overall"]
+    assert overall["false_hold_clips"] == (0 if false_hold == 0.0 else 1)
+
+
+def test_no_hold_credited_during_the_fault_is_no_false_good_form():
+    lab = label(fails={"spine-upright": ((4.0, 6.0),)})
+    recs = [FrameRecord(r.t, r.pose, r.side, r.in_pose, r.states,
+                        held_s=min(r.held_s, 3.0) + max(0.0, r.held_s - 5.0))
+            for r in held_frames()]  # nothing credited from 4 s to 6 s
+    assert score_clip(lab, load_pose("malasana"), recs).false_hold_s == 0.0

@@ -60,7 +60,8 @@ def run_clip(path: str, pose_mode: str, label_pose: str | None, model: str | Non
 
     def keep(r: FrameResult) -> None:
         records.append(FrameRecord(r.t, r.pose.name if r.pose else None, r.side, r.in_pose,
-                                   {k: v.state for k, v in r.results.items()}))
+                                   {k: v.state for k, v in r.results.items()},
+                                   r.timer.total_s if r.timer else 0.0))
 
     result = analyze(path, poses, Outputs(), model=model, on_frame=keep)
     return ClipRun(path, result.summary, records)
@@ -168,5 +169,7 @@ def format_metrics(m: dict) -> str:
         f"side right on {_pct(o['side_accuracy']).strip()}%",
         f"correct-hold error: {o['hold_mae_s']} s per clip on average, "
         f"{o['hold_error_per_30s']} s per 30 s of true hold",
+        f"hold credited while a fault truly failed (a false 'good form'): "
+        f"{o['false_hold_clips']} clips, {o['false_hold_s']} s",
     ]
     return "\n".join(lines)

@@ -17,6 +17,7 @@ from posecheck.core.poses import Check, PoseSpec
 from posecheck.eval.labels import ClipLabel
 
 MARGIN_S = 0.3
+FALSE_HOLD_MIN_S = 0.01  # credited while a fault truly failed: more than rounding
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class FrameRecord:
     side: str | None
     in_pose: bool
     states: dict[str, str]
+    held_s: float = 0.0  # the hold credited so far (the timer's total)
 
 
 @dataclass
@@ -90,15 +92,29 @@ class ClipScore:
     pose_right: int = 0  # ... and posecheck recognised the labelled pose
     side_frames: int = 0
     side_right: int = 0
+    #: hold credited while a fault that blocks the hold truly failed: a false "good form"
+    false_hold_s: float = 0.0
+
+
+def blocks_hold(check: Check, view: str) -> bool:
+    """A fault check that keeps the form from correct when it fails: a core check (the hold
+    is never credited without it), or one judgeable from the clip's view."""
+    return check.kind == "fault" and (check.core or judgeable(check, view))
 
 
 def score_clip(label: ClipLabel, pose: PoseSpec, frames: list[FrameRecord],
                margin_s: float = MARGIN_S) -> ClipScore:
     """Compare one clip's per-frame records with its labels."""
     out = ClipScore(label.file, {c.id: Counts() for c in pose.checks})
+    blocking = [c.id for c in pose.checks if blocks_hold(c, label.view)]
+    held = 0.0
     for f in frames:
+        credited, held = f.held_s - held, f.held_s
         if not label.held(f.t):
             continue
+        if any(label.truth(c, f.t) == FAIL and not label.near_change(c, f.t, margin_s)
+               for c in blocking):
+            out.false_hold_s += max(credited, 0.0)
         recognised = f.in_pose and f.pose == label.pose
         if not label.near_change("", f.t, margin_s):
             out.pose_frames += 1
@@ -140,6 +156,7 @@ def summarise(scores: list[ClipScore], holds: list[tuple[float, float]]) -> dict
     per_check: dict[str, Counts] = {}
     total = Counts()
     pose_frames = pose_right = side_frames = side_right = 0
+    false_holds = [s for s in scores if s.false_hold_s > FALSE_HOLD_MIN_S]
     for s in scores:
         for check_id, c in s.checks.items():
             per_check.setdefault(check_id, Counts()).add(c)
@@ -155,6 +172,9 @@ def summarise(scores: list[ClipScore], holds: list[tuple[float, float]]) -> dict
         "hold_error_per_30s": _round(30 * sum(errors) / true_hold) if true_hold else None,
         "pose_recognition": _round(pose_right / pose_frames) if pose_frames else None,
         "side_accuracy": _round(side_right / side_frames) if side_frames else None,
+        "false_hold_clips": len(false_holds),
+        "false_hold_s": _round(sum(s.false_hold_s for s in false_holds)),
+        "false_hold_by_clip": {s.file: _round(s.false_hold_s) for s in false_holds},
         "clips": len(scores),
     }
     return {"overall": overall,
