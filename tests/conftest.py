@@ -29,3 +29,9 @@ def _no_home_history(tmp_path_factory, monkeypatch) -> None:
     """No test records into the real history: each test has a fresh database."""
     monkeypatch.setenv("POSECHECK_HISTORY",
                        str(tmp_path_factory.mktemp("history") / "history.sqlite3"))
+
+
+@pytest.fixture(autouse=True)
+def _no_home_sessions(tmp_path_factory, monkeypatch) -> None:
+    """No test writes session summaries into the real ~/.local/share."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))
