@@ -316,3 +316,4 @@ def test_a_recording_that_fails_is_said_after_the_summary(tmp_path, monkeypatch)
         "Error: the recording stopped: [Errno 28] No space left on device "
         "(the summary above is saved)")
     assert summary["steps"][0]["held_s"] >= 7.0
+    assert summary["warnings"] == ["the recording stopped: [Errno 28] No space left on device"]

@@ -21,6 +21,7 @@ from posecheck.io.recorder import Recorder
 from posecheck.io.sound import Beeper
 from posecheck.io.video import check_writable
 from posecheck.io.window import NoWindow, Window
+from posecheck.report.builder import write_json
 from posecheck.report.summary import PracticeSummary
 
 
@@ -127,6 +128,7 @@ def _run(mode: str, plan, judge, setup: Setup, advance: bool, hold_s
                 beeper.close()
             if recorder is not None and recorder.error is not None:  # e.g. the disk filled
                 summary.warnings.append(f"the recording stopped: {recorder.error}")
+                write_json(report, summary.to_json())  # the saved summary says so too
     finally:
         reader.close()
         if display is not None:
