@@ -288,7 +288,7 @@ def _happy_baby_legs(knee: tuple[float, float], ankle: tuple[float, float]
 _HB_BENT = _happy_baby_legs((313.4, 340.0), (345.9, 250.7))
 # theta 60, phi 10: knee = (400 - 100 cos 60, 390 - 100 sin 60) = (350.0, 303.4),
 # ankle = knee + 95 (sin 10, -cos 10) = (366.5, 209.8); knee angle 140, hip angle 60.
-_HB_STRAIGHTER = _happy_baby_legs((350.0, 303.4), (366.5, 209.8))
+_HB_STRAIGHTER = _happy_baby_legs((350.0, 303.4), (333.5, 209.8))
 
 _HB_HEAD = {"nose": (226, 372, 0), "left_ear": (232, 386, 28), "right_ear": (232, 386, -28)}
 
@@ -327,12 +327,13 @@ def happy_baby_hands_off() -> Landmarks:
 
 def happy_baby_straight_legs() -> Landmarks:
     """Happy Baby with the legs too straight: thighs 60 deg up (hip angle 60), shins 10 deg
-    from vertical, so knee angle 90 + 60 - 10 = 140: knee (350, 303.4), ankle (366.5,
-    209.8). Hands still at the ankles (365, 220). (Fully straight legs, 170 deg, are not
-    recognised as Happy Baby at all.)"""
+    from vertical toward the feet end, so knee angle 90 + 60 + 10 = 160 (155 in 3-D, past the
+    check's 150: the limit allows for the pose model reading a true 90-115 degree knee as up
+    to 148): knee (350, 303.4), ankle (333.5, 209.8). Hands still at the ankles (332, 220).
+    (Fully straight legs, 170 deg, are not recognised as Happy Baby at all.)"""
     return _supine(_HB_STRAIGHTER,
                    {"left_elbow": (310, 300, 50), "right_elbow": (310, 300, -50),
-                    "left_wrist": (365, 220, 55), "right_wrist": (365, 220, -55)},
+                    "left_wrist": (332, 220, 55), "right_wrist": (332, 220, -55)},
                    _HB_HEAD, toes=(-0.98, -0.17, 0))
 
 

@@ -270,3 +270,17 @@ def test_legs_named_by_bend_undo_a_swap_of_the_leg_names():
     named = sides.legs_by_bend(swapped, "right")
     assert np.allclose(named.xyz, right.xyz) and np.allclose(named.world, right.world)
     assert sides.legs_by_bend(right, "right") is right  # already right: untouched
+
+
+def test_the_3d_knee_angle_reads_a_bent_knee_the_picture_shows_straight():
+    """A knee bent to 90 degrees with the shin pointing at the camera: hip, knee and ankle lie
+    on one line in the picture (180), but the 3-D landmarks give the true 90."""
+    xyz, world = np.zeros((33, 3)), np.zeros((33, 3))
+    index = {n: i for i, n in enumerate(NAMES)}
+    for name, px, metres in (("left_hip", (100, 100), (0, 0, 0)),
+                             ("left_knee", (100, 200), (0, 0.4, 0)),
+                             ("left_ankle", (100, 250), (0, 0.4, -0.4))):
+        xyz[index[name], :2], world[index[name]] = px, metres
+    lm = Landmarks(xyz, np.ones(33), 640, 480, world)
+    assert m(lm, "knee_angle", "left") == pytest.approx(180)
+    assert m(lm, "knee_angle_3d", "left") == pytest.approx(90)

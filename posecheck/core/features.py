@@ -96,6 +96,14 @@ def knee_angle(lm, side):
     return g.angle(*(lm.px(n) for n in _leg(side, "hip", "knee", "ankle")))
 
 
+@_feature("deg", lambda s: _leg(s, "hip", "knee", "ankle"), limb=True)
+def knee_angle_3d(lm, side):
+    """Knee angle hip-knee-ankle in degrees from the model's 3-D world landmarks (the picture
+    when there are none): unlike the picture's angle, it does not change with where the
+    camera stands, as much as the model's depth is right."""
+    return g.angle(*(lm.p3(n) for n in _leg(side, "hip", "knee", "ankle")))
+
+
 @_feature("deg", lambda s: (f"{s}_shoulder", *_leg(s, "hip", "knee")), limb=True)
 def hip_angle(lm, side):
     """Hip angle shoulder-hip-knee in degrees: small when the thigh is drawn to the chest."""
