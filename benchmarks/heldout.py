@@ -161,6 +161,12 @@ def groups(entries: dict[str, dict]) -> dict[str, dict[str, list[str]]]:
     return out
 
 
+def _band_order(name: str) -> tuple:
+    """Bands by their lower bound ("8-16 deg off" before "16-25 deg off"), other names by name."""
+    head = name.split("-")[0]
+    return (0, float(head), name) if head.replace(".", "").isdigit() else (1, 0.0, name)
+
+
 def row(name: str, m: dict | None, n: int) -> str:
     if m is None:
         return f"  {name:<18} {n:>3} clips  (no labelled frames)"
@@ -184,7 +190,7 @@ def plot(by: dict[str, dict[str, dict | None]], path: str) -> None:
     axes = fig.subplots(1, 2)
     for ax, key, title in ((axes[0], "height", "camera height"),
                            (axes[1], "azimuth", "camera off the recommended view")):
-        names = sorted(by[key])
+        names = sorted(by[key], key=_band_order)
         f1 = [100 * (by[key][n]["overall"]["f1"] or 0) if by[key][n] else 0 for n in names]
         false = [by[key][n]["overall"]["false_hold_s"] or 0 if by[key][n] else 0 for n in names]
         ax.bar(names, f1, color="#4a7")
@@ -194,6 +200,7 @@ def plot(by: dict[str, dict[str, dict | None]], path: str) -> None:
         twin = ax.twinx()
         twin.plot(names, false, "o-", color="#c33")
         twin.set_ylabel("false 'good form' (s)", color="#c33")
+        twin.set_ylim(bottom=0)
     fig.savefig(path, dpi=110)
 
 
@@ -225,7 +232,7 @@ def main() -> int:
     for key, bands in groups({c.name: entries[c.name] for c in clips}).items():
         print(f"\nby {key}:")
         by[key] = {}
-        for name in sorted(bands):
+        for name in sorted(bands, key=_band_order):
             files = bands[name]
             m = ev.metrics([runs[f] for f in files], labels)
             by[key][name] = m
