@@ -8,7 +8,7 @@ each run is recorded in one transaction. The schema version is SQLite's `user_ve
 
 `Run` and `PoseResult` are what one run recorded; `from_practice` and `from_analysis` make
 them from the summaries of live/routine and of analyze (posecheck.report.summary); a run's
-summary is stored as its JSON, and `Run.typed_summary()` reads it back typed. Every
+summary is stored as its JSON (`from_json` of its class reads it back typed). Every
 failure to open, read or write the database is a `HistoryError` with a one-line message.
 """
 
@@ -97,12 +97,6 @@ class Run:
     summary: dict
     results: tuple[PoseResult, ...] = ()
     id: int | None = None
-
-    def typed_summary(self) -> AnalysisSummary | PracticeSummary:
-        """The summary, typed: an analysis's, or a live session's or routine's."""
-        if self.kind == "analyze":
-            return AnalysisSummary.from_json(self.summary)
-        return PracticeSummary.from_json(self.summary)
 
 
 def utc_now() -> str:
