@@ -27,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from posecheck.app import loop  # noqa: E402
 from posecheck.app.analyze import ReportSink  # noqa: E402
-from posecheck.core.judge import FrameResult, Judge  # noqa: E402
+from posecheck.app.calibrate import Bodies  # noqa: E402
+from posecheck.core.judge import Judge  # noqa: E402
 from posecheck.core.landmarks import Landmarks  # noqa: E402
 from posecheck.core.poses import load_pose  # noqa: E402
 from posecheck.core.smoothing import LandmarkSmoother  # noqa: E402
@@ -37,9 +38,7 @@ from posecheck.eval.scoring import FrameRecord  # noqa: E402
 from posecheck.io.detector import Detector  # noqa: E402
 from posecheck.io.video import open_source  # noqa: E402
 from posecheck.report.builder import ReportBuilder  # noqa: E402
-from posecheck.synth.randomised import draw  # noqa: E402
-from posecheck.synth.samples import CAMERAS  # noqa: E402
-from posecheck.synth.scripts import RECIPES  # noqa: E402
+from posecheck.synth.randomised import draw, preset_azimuth  # noqa: E402
 
 HEIGHT_BANDS = ((0.25, 0.6), (0.6, 1.0), (1.0, 1.6))
 AZIMUTH_BANDS = ((0.0, 8.0), (8.0, 16.0), (16.0, 25.0))
@@ -52,29 +51,12 @@ def landmarks_path(clip: Path) -> Path:
     return clip.parent / "landmarks" / f"{clip.stem}.npz"
 
 
-class Kept:
-    """The loop's sink: every frame's time and detected landmarks."""
-
-    name = "kept"
-
-    def __init__(self) -> None:
-        self.t: list[float] = []
-        self.found: list[Landmarks | None] = []
-
-    def frame(self, image, t, lm, result) -> None:
-        self.t.append(t)
-        self.found.append(lm)
-
-    def close(self) -> None:
-        pass
-
-
 def detect_clip(clip: str) -> str:
     """Run the pose model over one clip and keep its landmarks (once per clip)."""
     out = landmarks_path(Path(clip))
     if out.is_file():
         return clip
-    kept = Kept()
+    kept = Bodies()
     with open_source(clip) as source, Detector(mode="video") as detector:
         loop.run(source, detector.detect, loop.Judging(None), [kept])
         size, fps = (source.width, source.height), source.fps
@@ -110,16 +92,10 @@ def judge_clip(clip: Path, pose_name: str) -> ev.ClipRun:
     poses = [load_pose(pose_name)]
     builder = ReportBuilder(poses, str(clip), False, fps)
     records: list[FrameRecord] = []
-
-    def keep(r: FrameResult) -> None:
-        records.append(FrameRecord(r.t, r.pose.name if r.pose else None, r.side, r.in_pose,
-                                   {k: v.state for k, v in r.results.items()},
-                                   r.timer.total_s if r.timer else 0.0))
-
     index = iter(range(len(found)))
     judging = loop.Judging(Judge(poses, settle_s=0.5), LandmarkSmoother())
     loop.run(frames, lambda image, t: found[next(index)], judging, [ReportSink(builder, None)],
-             on_frame=keep)
+             on_frame=lambda r: records.append(ev.frame_record(r)))
     builder.status = "done"
     return ev.ClipRun(str(clip), builder.summary(), records)
 
@@ -130,11 +106,8 @@ def judge_clip(clip: Path, pose_name: str) -> ev.ClipRun:
 def camera_of(entry: dict) -> tuple[float, float]:
     """(height m, degrees from the recommended view's azimuth) of a labelled clip."""
     d = draw(*_set_and_index(entry["file"]), entry["draw"]["attempt"])
-    preset, _ = CAMERAS[(RECIPES[d.spec.pose][0].kind, d.spec.camera)]
-    if d.spec.camera.endswith("-working") and d.spec.side == "right":
-        preset = -preset
     azimuth, height = d.spec.camera_at
-    return height, abs(azimuth - preset)
+    return height, abs(azimuth - preset_azimuth(d.spec.pose, d.spec.camera, d.spec.side))
 
 
 def _set_and_index(file: str) -> tuple[str, int]:

@@ -18,14 +18,16 @@ __all__ = ["CalibrationError", "detect_frames", "measure_frames"]
 
 
 class Bodies:
-    """The loop's sink: each frame's detected body (or None), in order."""
+    """The loop's sink: each frame's time and detected body (or None), in order."""
 
     name = "bodies"
 
     def __init__(self) -> None:
+        self.t: list[float] = []
         self.found: list[Landmarks | None] = []
 
     def frame(self, image: np.ndarray, t: float, lm: Landmarks | None, result) -> None:
+        self.t.append(t)
         self.found.append(lm)
 
     def close(self) -> None:

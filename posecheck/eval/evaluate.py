@@ -57,14 +57,16 @@ def run_clip(path: str, pose_mode: str, label_pose: str | None, model: str | Non
     """Analyse one clip, keeping a light record of every frame (runs in a worker process)."""
     poses = load_all() if pose_mode == "auto" else [load_pose(label_pose or pose_mode)]
     records: list[FrameRecord] = []
-
-    def keep(r: FrameResult) -> None:
-        records.append(FrameRecord(r.t, r.pose.name if r.pose else None, r.side, r.in_pose,
-                                   {k: v.state for k, v in r.results.items()},
-                                   r.timer.total_s if r.timer else 0.0))
-
-    result = analyze(path, poses, Outputs(), model=model, on_frame=keep)
+    result = analyze(path, poses, Outputs(), model=model,
+                     on_frame=lambda r: records.append(frame_record(r)))
     return ClipRun(path, result.summary, records)
+
+
+def frame_record(r: FrameResult) -> FrameRecord:
+    """The light record of one judged frame that scoring needs."""
+    return FrameRecord(r.t, r.pose.name if r.pose else None, r.side, r.in_pose,
+                       {k: v.state for k, v in r.results.items()},
+                       r.timer.total_s if r.timer else 0.0)
 
 
 def run_all(clips: list[Path], labels: dict[str, ClipLabel], pose_mode: str, jobs: int,

@@ -131,6 +131,13 @@ class Draw:
     fault_size: float | None
 
 
+def preset_azimuth(pose: str, view: str, side: str | None) -> float:
+    """The recommended view's camera azimuth (`CAMERAS`; a "-working" view on the working
+    leg's side)."""
+    azimuth, _ = CAMERAS[(RECIPES[pose][0].kind, view)]
+    return -azimuth if view.endswith("-working") and side == "right" else azimuth
+
+
 def draw(set_name: str, index: int, attempt: int = 0) -> Draw:
     """Clip `index` of a set, from its seed alone (`attempt` > 0: a redraw)."""
     first, _ = SETS[set_name]
@@ -139,10 +146,7 @@ def draw(set_name: str, index: int, attempt: int = 0) -> Draw:
     pose = str(rng.choice(sorted(VIEWS)))
     side = str(rng.choice(["left", "right"])) if pose in ("pigeon", "figure-four") else None
     view = str(rng.choice(VIEWS[pose]))
-    kind = RECIPES[pose][0].kind
-    azimuth, _ = CAMERAS[(kind, view)]
-    if view.endswith("-working") and side == "right":
-        azimuth = -azimuth
+    azimuth = preset_azimuth(pose, view, side)
     azimuth += float(rng.uniform(-AZIMUTH_SPREAD, AZIMUTH_SPREAD))
     height = float(rng.uniform(*HEIGHT_M))
     device = str(rng.choice(sorted(DEVICES)))
