@@ -430,6 +430,8 @@ def poses_show(name: str) -> None:
         views = "any view" if "any" in c.views else ", ".join(c.views)
         if c.unsupported:
             views = f"no view yet ({c.unsupported})"
+        elif c.max_elevation is not None:
+            views += f", with the camera at most {c.max_elevation:g} degrees above the floor"
         click.echo(f"  {'*' if c.core else ' '} {c.id:<20} {c.kind:<5} {c.what}")
         cue = c.cue.replace("{working}", "[working side]").replace("{other}", "[other side]")
         click.echo(f"      cue: \"{cue}\"   judged from: {views}")

@@ -165,6 +165,13 @@ def test_the_good_file_parses():
     assert [c.id for c in p.checks] == ["deep", "elbows"] and p.hold_s == 30.0
     assert p.checks[0].conditions[0].tolerance == 5.0  # degrees default
     assert p.checks[1].conditions[0].tolerance == 0.05  # torso units default
+    assert p.checks[0].conditions[0].margin == 0.0 and p.checks[0].max_elevation is None
+
+
+def test_margin_and_max_elevation_are_read():
+    p = parse_pose(to_toml(variant(checks__0__conditions__0__margin=3,
+                                   checks__0__max_elevation=30)), "good.toml")
+    assert p.checks[0].conditions[0].margin == 3.0 and p.checks[0].max_elevation == 30.0
 
 
 def test_an_unsupported_check_is_always_unknown_and_says_why():
@@ -195,7 +202,7 @@ BAD = [
      "best_views, hold_s, priority, visibility, lying, side, recognise, phases, checks)"),
     ("unknown check key", variant(checks__0__treshold=3),
      "bad.toml: check 'deep': unknown key 'treshold' (valid: id, kind, core, views, cue, what, "
-     "match, conditions, unsupported)"),
+     "match, conditions, unsupported, max_elevation)"),
     ("unknown feature", variant(checks__0__conditions__0__feature="knee_angel"),
      f"bad.toml: check 'deep' condition 1: 'feature' = 'knee_angel' is not valid "
      f"(valid: {ALL_FEATURES})"),
@@ -258,6 +265,10 @@ BAD = [
      "bad.toml: [recognise]: 'visibility' = 2 is out of range (0 to 1)"),
     ("negative tolerance", variant(checks__0__conditions__0__tolerance=-1),
      "bad.toml: check 'deep' condition 1: 'tolerance' = -1 is out of range (0 to 1000)"),
+    ("negative margin", variant(checks__0__conditions__0__margin=-2),
+     "bad.toml: check 'deep' condition 1: 'margin' = -2 is out of range (0 to 1000)"),
+    ("elevation over 90", variant(checks__0__max_elevation=95),
+     "bad.toml: check 'deep': 'max_elevation' = 95 is out of range (0 to 90)"),
     ("missing title", variant(title=None), "bad.toml: top level: missing required key 'title'"),
     ("missing check id", variant(checks__1__id=None),
      "bad.toml: check 2: missing required key 'id'"),

@@ -4,7 +4,10 @@ Pure logic: landmarks in, results out. A check is *unknown* (never a guess) when
 it needs is not visible or outside the frame, when the camera view does not let it be
 judged, or when it sits at the end of a bone of implausible length (see `proportions`).
 Hysteresis: a check that passed keeps passing until its value leaves the bounds by
-more than the condition's tolerance, so verdicts do not flicker at a threshold.
+more than the condition's tolerance, so verdicts do not flicker at a threshold. A value past
+a bound by no more than the condition's `margin` is *unsure*: the camera's error there is as
+large as the fault, so the check is neither passed nor failed. An unsure fault check shows
+no fault, and it credits no hold either (a wrong "good form" is worse than silence).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from posecheck.core.proportions import POPULATION, Range, unseen
 from posecheck.core.views import PLACEMENT
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
+UNSURE = "unsure"  # a condition's outcome only: a check reports it as UNKNOWN, `unsure`
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,8 @@ class CheckResult:
     missing: tuple[str, ...] = ()  # landmarks the camera could not see
     wrong_view: bool = False  # not judgeable from the current view
     no_side: bool = False  # needs the working side, which is not known yet
+    unsure: bool = False  # measured, but within a condition's margin of a bound
+    too_high: bool = False  # the camera looks down too steeply to judge it (also unsure)
 
     @property
     def judged(self) -> bool:
@@ -59,11 +65,15 @@ def limbs_for(limb: str | None, side: str | None) -> tuple[str | None, ...] | No
     return (side,) if limb == "working" else (other_side(side),)
 
 
-def _within(c: Condition, value: float, widen: bool) -> bool:
+def _verdict(c: Condition, value: float, widen: bool) -> str:
+    """PASS within the bounds (widened by the tolerance when `widen`), UNSURE up to the
+    margin past them, FAIL beyond."""
     tol = c.tolerance if widen else 0.0
-    if c.min is not None and value < c.min - tol:
-        return False
-    return c.max is None or value <= c.max + tol
+    past = max(c.min - tol - value if c.min is not None else 0.0,
+               value - c.max - tol if c.max is not None else 0.0)
+    if past <= 0.0:
+        return PASS
+    return UNSURE if past <= c.margin else FAIL
 
 
 @dataclass(frozen=True)
@@ -95,18 +105,20 @@ def evaluate_condition(c: Condition, lm: Landmarks, visible: frozenset[str], sid
         if math.isnan(value):
             outcomes.append(_Outcome(UNKNOWN, None, ()))
         else:
-            outcomes.append(_Outcome(PASS if _within(c, value, widen) else FAIL, value, ()))
+            outcomes.append(_Outcome(_verdict(c, value, widen), value, ()))
     if c.limb == "seen" and any(o.state != UNKNOWN for o in outcomes):
         outcomes = [o for o in outcomes if o.state != UNKNOWN]
     return _combine(outcomes, "any" if c.limb == "either" else "all")
 
 
 def _combine(outcomes: list[_Outcome], match: str) -> _Outcome:
-    """All-of: any fail fails, else any unknown is unknown. Any-of: the mirror image."""
+    """All-of: any fail fails, else any unsure is unsure, else any unknown is unknown.
+    Any-of: the mirror image."""
     decisive, other = (FAIL, PASS) if match == "all" else (PASS, FAIL)
-    for o in outcomes:
-        if o.state == decisive:
-            return o
+    for state in (decisive, UNSURE):
+        for o in outcomes:
+            if o.state == state:
+                return o
     unknown = [o for o in outcomes if o.state == UNKNOWN]
     if unknown:
         missing = tuple(dict.fromkeys(n for o in unknown for n in o.missing))
@@ -115,42 +127,52 @@ def _combine(outcomes: list[_Outcome], match: str) -> _Outcome:
 
 
 def evaluate_check(check: Check, lm: Landmarks, visible: frozenset[str], side: str | None,
-                   view: str | None, previous: str | None = None) -> CheckResult:
-    """Judge one check in one frame. `previous` is its state in the last frame (hysteresis)."""
+                   view: str | None, previous: str | None = None,
+                   elevation: float | None = None) -> CheckResult:
+    """Judge one check in one frame. `previous` is its state in the last frame (hysteresis);
+    `elevation` the camera's over the floor in degrees, when known. From a camera steeper
+    than the check's `max_elevation` the check is unsure: neither a fault nor a hold."""
     if check.unsupported:
         return CheckResult(check.id, UNKNOWN, None, ())
     if "any" not in check.views and view not in check.views:
         return CheckResult(check.id, UNKNOWN, None, (), wrong_view=True)
+    if check.max_elevation is not None and elevation is not None and elevation > check.max_elevation:
+        return CheckResult(check.id, UNKNOWN, None, (), unsure=True, too_high=True)
     if side is None and any(c.limb in ("working", "other") for c in check.conditions):
         return CheckResult(check.id, UNKNOWN, None, (), no_side=True)
     outcomes = [evaluate_condition(c, lm, visible, side, widen=previous == PASS)
                 for c in check.conditions]
     o = _combine(outcomes, check.match)
+    if o.state == UNSURE:
+        return CheckResult(check.id, UNKNOWN, o.value, unsure=True)
     return CheckResult(check.id, o.state, o.value, o.missing)
 
 
 def evaluate_all(pose: PoseSpec, lm: Landmarks, visible: frozenset[str], side: str | None,
-                 view: str | None, previous: dict[str, str] | None = None
-                 ) -> dict[str, CheckResult]:
+                 view: str | None, previous: dict[str, str] | None = None,
+                 elevation: float | None = None) -> dict[str, CheckResult]:
     previous = previous or {}
-    return {c.id: evaluate_check(c, lm, visible, side, view, previous.get(c.id))
+    return {c.id: evaluate_check(c, lm, visible, side, view, previous.get(c.id), elevation)
             for c in pose.checks}
 
 
 def conditions_hold(conditions: tuple[Condition, ...], lm: Landmarks, visible: frozenset[str],
                     side: str | None, widen: bool = False) -> str:
-    """pass / fail / unknown for a list of conditions that must all hold (recognition, phases)."""
+    """pass / fail / unknown for a list of conditions that must all hold (recognition, phases);
+    unsure counts as unknown."""
     outcomes = [evaluate_condition(c, lm, visible, side, widen) for c in conditions]
-    return _combine(outcomes, "all").state
+    state = _combine(outcomes, "all").state
+    return UNKNOWN if state == UNSURE else state
 
 
 def form_correct(pose: PoseSpec, results: dict[str, CheckResult]) -> bool:
-    """Correct form: every core check judged and passing, and no other fault check failing."""
+    """Correct form: every core check judged and passing, and no other fault check failing
+    or unsure."""
     for check in pose.checks:
-        state = results[check.id].state
-        if check.core and state != PASS:
+        result = results[check.id]
+        if check.core and result.state != PASS:
             return False
-        if check.kind == "fault" and state == FAIL:
+        if check.kind == "fault" and (result.state == FAIL or result.unsure):
             return False
     return True
 
@@ -193,6 +215,11 @@ def unknown_reason(check: Check, result: CheckResult, phase: Phase | None = None
         return phase.hidden_cue
     if check.unsupported:
         return f"posecheck can't judge {check.id} from a camera yet"
+    if result.too_high:
+        return "The camera looks down too steeply to judge this: lower it to hip height"
+    if result.unsure:
+        cue = fill_cue(check.cue, side)
+        return f"Not sure from here: {cue[:1].lower()}{cue[1:]}?"
     if result.wrong_view:
         where = " or ".join(PLACEMENT[v] for v in check.views[:2])
         return f"Can't judge {check.id} from here: place the camera {where}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from posecheck.core import checks as ck
+from posecheck.core.elevation import ElevationTracker, camera_elevation
 from posecheck.core.landmarks import SEEN_VISIBILITY, Landmarks
 from posecheck.core.poses import PoseSpec
 from posecheck.core.proportions import POPULATION, Range
@@ -92,6 +93,7 @@ class Judge:
         self.settle_s = settle_s
         self.sides = SideTracker(fixed=side)
         self.views = ViewTracker()
+        self.elevation = ElevationTracker()
         self.in_pose = self._new_in_pose()
         self.timer_settings = (debounce_s, grace_s)
         self.timers: dict[tuple[str, str | None], HoldTimer] = {}
@@ -164,6 +166,7 @@ class Judge:
         self.current, self._candidate = pose, None
         self.previous = {}
         self.sides.reset()
+        self.elevation.reset()
         self.in_pose = self._new_in_pose()
         self._cue = None  # the last pose's cue no longer applies
 
@@ -219,7 +222,8 @@ class Judge:
         view = self.views.update(estimate_view(lm, pose).view, t)
         in_pose = self.in_pose.update(
             self._recognised(pose, lm, seen, side, widen=self.in_pose.value), t)
-        results = ck.evaluate_all(pose, lm, visible, side, view, self.previous)
+        elevation = self.elevation.update(camera_elevation(lm, pose.lying, view))
+        results = ck.evaluate_all(pose, lm, visible, side, view, self.previous, elevation)
         self.previous = {k: r.state for k, r in results.items()}
         correct = in_pose and ck.form_correct(pose, results)
         snap = self._tick(correct, t)
@@ -258,8 +262,9 @@ class Judge:
             if check.kind == "fault" and results[check.id].state == ck.FAIL:
                 return Cue(ck.fill_cue(check.cue, side), "fault")
         for check in ordered:
-            if check.core and results[check.id].state == ck.UNKNOWN:
-                return Cue(ck.unknown_reason(check, results[check.id], pose.phase_named(phase),
+            result = results[check.id]
+            if (check.core and result.state == ck.UNKNOWN) or (check.kind == "fault" and result.unsure):
+                return Cue(ck.unknown_reason(check, result, pose.phase_named(phase),
                                              side), "unknown")
         for check in pose.checks:
             if check.kind == "tip" and results[check.id].state == ck.FAIL:

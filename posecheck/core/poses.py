@@ -37,6 +37,9 @@ class Condition:
     min: float | None
     max: float | None
     tolerance: float
+    #: how far past a bound a value is only "not sure" (neither pass nor fail): the band
+    #: where the camera's error is as large as the fault, learned on the training clips
+    margin: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ class Check:
     match: str
     conditions: tuple[Condition, ...]
     unsupported: str = ""  # why no camera view can judge it yet: always unknown, never guessed
+    #: the steepest camera (degrees above the floor, `elevation`) it can be judged from
+    max_elevation: float | None = None
 
 
 @dataclass(frozen=True)
@@ -160,7 +165,7 @@ def _show(value: object) -> str:
 
 
 def _condition(path: str, where: str, table: object, asymmetric: bool) -> Condition:
-    r = _Reader(path, where, table, ("feature", "limb", "min", "max", "tolerance"))
+    r = _Reader(path, where, table, ("feature", "limb", "min", "max", "tolerance", "margin"))
     name = r.choice("feature", tuple(sorted(REGISTRY)))
     feature = REGISTRY[name]
     limb = r.choice("limb", LIMBS, None)
@@ -176,7 +181,7 @@ def _condition(path: str, where: str, table: object, asymmetric: bool) -> Condit
     if low is not None and high is not None and low > high:
         r.fail(f"'min' ({low:g}) is greater than 'max' ({high:g})")
     tolerance = r.number("tolerance", DEFAULT_TOLERANCE[feature.unit], 0, 1e3)
-    return Condition(name, limb, low, high, tolerance)
+    return Condition(name, limb, low, high, tolerance, r.number("margin", 0.0, 0, 1e3))
 
 
 def _conditions(path: str, where: str, value: object, asymmetric: bool) -> tuple[Condition, ...]:
@@ -206,7 +211,7 @@ def _check(path: str, index: int, table: object, asymmetric: bool) -> Check:
         where = f"check '{_show(table['id'])}'"
     r = _Reader(path, where, table,
                 ("id", "kind", "core", "views", "cue", "what", "match", "conditions",
-                 "unsupported"))
+                 "unsupported", "max_elevation"))
     check_id = r.get("id", str)
     kind = r.choice("kind", KINDS)
     core = r.get("core", bool, False)
@@ -229,6 +234,7 @@ def _check(path: str, index: int, table: object, asymmetric: bool) -> Check:
         r.choice("match", MATCHES, "all"),
         _conditions(path, where, r.get("conditions", list), asymmetric),
         unsupported,
+        r.number("max_elevation", None, 0, 90),
     )
 
 

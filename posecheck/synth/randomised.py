@@ -37,7 +37,7 @@ from posecheck.synth.scripts import RECIPES
 from posecheck.synth.skeleton import VARIANTS
 
 #: name: (first seed, default number of clips). The seed ranges never overlap.
-SETS = {"train": (100_000, 120), "validation": (200_000, 80), "test": (300_000, 240)}
+SETS = {"train": (100_000, 120), "validation": (200_000, 80), "test": (300_000, 200)}
 SUB_SEEDS = 1000  # a draw that cannot be verified is drawn again: seed * SUB_SEEDS + attempt
 ATTEMPTS = 8
 
