@@ -136,7 +136,7 @@ def evaluate_check(check: Check, lm: Landmarks, visible: frozenset[str], side: s
         return CheckResult(check.id, UNKNOWN, None, ())
     if "any" not in check.views and view not in check.views:
         return CheckResult(check.id, UNKNOWN, None, (), wrong_view=True)
-    if check.max_elevation is not None and elevation is not None and elevation > check.max_elevation:
+    if None not in (check.max_elevation, elevation) and elevation > check.max_elevation:
         return CheckResult(check.id, UNKNOWN, None, (), unsure=True, too_high=True)
     if side is None and any(c.limb in ("working", "other") for c in check.conditions):
         return CheckResult(check.id, UNKNOWN, None, (), no_side=True)

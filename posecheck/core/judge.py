@@ -222,7 +222,8 @@ class Judge:
         view = self.views.update(estimate_view(lm, pose).view, t)
         in_pose = self.in_pose.update(
             self._recognised(pose, lm, seen, side, widen=self.in_pose.value), t)
-        elevation = self.elevation.update(camera_elevation(lm, pose.lying, view))
+        elevation = (self.elevation.update(camera_elevation(lm, pose.lying, view))
+                     if pose.needs_elevation else None)
         results = ck.evaluate_all(pose, lm, visible, side, view, self.previous, elevation)
         self.previous = {k: r.state for k, r in results.items()}
         correct = in_pose and ck.form_correct(pose, results)
@@ -263,7 +264,8 @@ class Judge:
                 return Cue(ck.fill_cue(check.cue, side), "fault")
         for check in ordered:
             result = results[check.id]
-            if (check.core and result.state == ck.UNKNOWN) or (check.kind == "fault" and result.unsure):
+            unsure_fault = check.kind == "fault" and result.unsure
+            if (check.core and result.state == ck.UNKNOWN) or unsure_fault:
                 return Cue(ck.unknown_reason(check, result, pose.phase_named(phase),
                                              side), "unknown")
         for check in pose.checks:

@@ -98,6 +98,11 @@ class PoseSpec:
     def asymmetric(self) -> bool:
         return self.side_detect is not None
 
+    @property
+    def needs_elevation(self) -> bool:
+        """A check is judged only from a camera no steeper than its `max_elevation`."""
+        return any(c.max_elevation is not None for c in self.checks)
+
     def phase_named(self, name: str | None) -> Phase | None:
         return next((p for p in self.phases if p.name == name), None)
 
