@@ -24,7 +24,7 @@ from collections import deque
 
 import numpy as np
 
-from posecheck.core.features import body_scale
+from posecheck.core.features import body_scale, trunk_3d
 from posecheck.core.landmarks import Landmarks
 from posecheck.core.views import lying_angle
 
@@ -43,22 +43,21 @@ def camera_elevation(lm: Landmarks, lying: bool, view: str | None) -> float | No
     return _from_feet(lm)
 
 
-def _feet(lm: Landmarks, source) -> np.ndarray:
-    """Left foot minus right foot (each the midpoint of heel and toes)."""
+def _feet(source) -> np.ndarray:
+    """Left foot minus right foot (each the midpoint of heel and toes), from a landmark
+    lookup (`Landmarks.p3` or `Landmarks.px`)."""
     return (source("left_heel") + source("left_foot_index")
             - source("right_heel") - source("right_foot_index")) / 2
 
 
 def _from_feet(lm: Landmarks) -> float | None:
-    p = lm.p3
-    torso_3d = float(np.linalg.norm((p("left_shoulder") + p("right_shoulder")
-                                     - p("left_hip") - p("right_hip")) / 2))
+    torso_3d = float(np.linalg.norm(trunk_3d(lm))) / 2
     if torso_3d <= 0.0:
         return None
-    gap = float(np.linalg.norm(_feet(lm, p))) / torso_3d
+    gap = float(np.linalg.norm(_feet(lm.p3))) / torso_3d
     if gap < MIN_GAP:
         return None
-    rise = abs(float(_feet(lm, lm.px)[1])) / body_scale(lm)
+    rise = abs(float(_feet(lm.px)[1])) / body_scale(lm)
     return math.degrees(math.asin(min(1.0, rise / gap)))
 
 

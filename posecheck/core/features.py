@@ -226,12 +226,18 @@ def torso_from_vertical(lm, side):
                                 mid(lm, "left_shoulder", "right_shoulder"))
 
 
+def trunk_3d(lm: Landmarks) -> np.ndarray:
+    """The trunk in 3-D (world metres when known): the shoulders' sum minus the hips' sum,
+    twice the vector from the hip midpoint to the shoulder midpoint."""
+    p = lm.p3
+    return p("left_shoulder") + p("right_shoulder") - p("left_hip") - p("right_hip")
+
+
 @_feature("deg", lambda s: TORSO)
 def torso_incline(lm, side):
     """How far the trunk leans from vertical in 3-D (camera assumed level), degrees:
     0 upright, 90 lying down. Seen end-on it still tells lying from upright."""
-    u = (lm.p3("left_shoulder") + lm.p3("right_shoulder") - lm.p3("left_hip") - lm.p3("right_hip"))
-    return g.angle_between(np.abs(u), np.array([0.0, 1.0, 0.0]))
+    return g.angle_between(np.abs(trunk_3d(lm)), np.array([0.0, 1.0, 0.0]))
 
 
 @_feature("deg", lambda s: TORSO)

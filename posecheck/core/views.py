@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from posecheck.core import geometry as g
-from posecheck.core.features import SHOULDER_SHARE, body_scale
+from posecheck.core.features import SHOULDER_SHARE, body_scale, trunk_3d
 from posecheck.core.landmarks import Landmarks
 
 VIEWS = ("front", "back", "three-quarter", "side", "feet", "head")
@@ -69,7 +69,7 @@ def estimate_view(lm: Landmarks, pose=None) -> ViewEstimate:
     whether the body lies on the mat."""
     p = lm.p3
     across = (p("left_shoulder") - p("right_shoulder")) + (p("left_hip") - p("right_hip"))
-    trunk = (p("left_shoulder") + p("right_shoulder")) - (p("left_hip") + p("right_hip"))
+    trunk = trunk_3d(lm)
     yaw, pitch = _out_of_plane(across), _out_of_plane(trunk)
     if pitch >= END_PITCH:
         view = "feet" if trunk[2] > 0 else "head"
