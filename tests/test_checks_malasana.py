@@ -109,6 +109,19 @@ def test_nearest_limb_judges_the_foot_the_camera_sees_best():
     assert result.state == UNKNOWN and len(result.missing) == 1
 
 
+def test_a_far_ankle_guessed_behind_the_body_does_not_unname_the_squat():
+    """Side-on, the model may put a far ankle it barely sees (visibility 0.5-0.6) well behind
+    the body: that leg's shin then reads leaning 60 degrees. Recognition counts a leg only
+    from visibility 0.6, so the squat is still named; a shin as slanted on a leg seen well
+    is not a squat."""
+    lm = body("malasana_side")
+    guessed = moved(lm, left_ankle=(295, 375, 40))  # the shin reads 60 degrees from vertical
+    vis = guessed.visibility.copy()
+    vis[NAMES.index("left_ankle")] = 0.55
+    assert recognised("malasana", replace(guessed, visibility=vis)) == PASS
+    assert recognised("malasana", guessed) == FAIL
+
+
 def test_a_hidden_core_check_blocks_correct_form():
     lm = moved(body("malasana_side"), hidden=("left_shoulder",))
     results = evaluate("malasana", lm)
