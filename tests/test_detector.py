@@ -108,16 +108,42 @@ def test_side_view_flipped_faces_the_other_way(image_detector):
     assert flipped.px("nose")[0] > flipped.px("right_ear")[0]  # faces right
 
 
+def test_mask_outlines_the_person_found():
+    """With masks on, the person's outline comes with the landmarks: it covers their hips
+    and knees and not the frame's corners."""
+    image = photo(YOGI_SQUAT)
+    with Detector(mode="image", masks=True) as detector:
+        lm = detector.detect(image, 0.0)
+        mask = detector.last_mask
+        assert mask.shape == image.shape[:2] and mask.dtype == np.float32
+        for name in ("left_hip", "right_hip", "left_knee", "right_knee"):
+            x, y = lm.px(name).astype(int)
+            assert mask[y, x] > 0.5, name
+        assert mask[:20, :20].max() < 0.5 and mask[-20:, -20:].max() < 0.5
+        assert detector.detect(np.zeros((480, 640, 3), np.uint8), 0.0) is None
+        assert detector.last_mask is None
+
+
+def test_without_masks_there_is_no_mask(image_detector):
+    image_detector.detect(photo(YOGI_SQUAT), 0.0)
+    assert image_detector.last_mask is None
+
+
 def test_several_people_returns_the_largest():
     big = photo(MALASANA)
     height, width = big.shape[:2]
     canvas = np.full((height, width + width // 2 + 40, 3), 255, np.uint8)
     canvas[:, :width] = big
     canvas[height // 2:, width + 40:] = cv2.resize(big, (width // 2, height // 2))
-    with Detector(mode="image", num_poses=3) as detector:
+    with Detector(mode="image", num_poses=3, masks=True) as detector:
         lm = detector.detect(canvas, 0.0)
         assert detector.last_count == 2
+        mask = detector.last_mask
     assert lm.px("nose")[0] < width and lm.px("left_ankle")[0] < width  # the big one, on the left
+    x, y = lm.px("left_hip").astype(int)
+    assert mask[y, x] > 0.5  # the mask is the big one's too
+    small_hip = (width + 40 + x // 2, height // 2 + y // 2)
+    assert mask[small_hip[1], small_hip[0]] < 0.5
 
 
 @pytest.mark.parametrize("frame", [np.zeros((10, 10), np.float32), np.zeros((0, 10, 3), np.uint8),

@@ -133,7 +133,8 @@ def import_mediapipe() -> None:
 
 
 def _create_landmarker(path: Path, mode: str, num_poses: int, detection: float,
-                       presence: float, tracking: float, trap: StderrTrap) -> Any:
+                       presence: float, tracking: float, trap: StderrTrap,
+                       masks: bool = False) -> Any:
     """A mediapipe PoseLandmarker loaded from the .task file as it is, its chatter trapped."""
     import_mediapipe()
     from mediapipe.tasks.python import BaseOptions, vision
@@ -146,7 +147,7 @@ def _create_landmarker(path: Path, mode: str, num_poses: int, detection: float,
         min_pose_detection_confidence=detection,
         min_pose_presence_confidence=presence,
         min_tracking_confidence=tracking,
-        output_segmentation_masks=False,
+        output_segmentation_masks=masks,
     )
     try:
         with trap:
@@ -219,13 +220,15 @@ class Detector:
     mode "video" tracks between frames (faster, steadier; timestamps must increase), "image"
     treats every frame on its own. With num_poses > 1 the largest person (bounding box of the
     landmarks) is returned and `last_count` says how many were found; `crowd` is (the most
-    people found in one frame, the frames with more than one) so far. Use as a context manager
-    or call `close()`; a detector left open is closed when garbage-collected or at exit.
+    people found in one frame, the frames with more than one) so far. With `masks`, the model
+    also outlines the person: `last_mask` is that person's mask (H x W, 0-1, float32), None
+    when nobody was found. Use as a context manager or call `close()`; a detector left open is
+    closed when garbage-collected or at exit.
     """
 
     def __init__(self, model_path: str | os.PathLike[str] | None = None, mode: str = "video",
                  num_poses: int = 1, min_detection_confidence: float = 0.5,
-                 min_presence: float = 0.5, min_tracking: float = 0.5) -> None:
+                 min_presence: float = 0.5, min_tracking: float = 0.5, masks: bool = False) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
         if num_poses < 1:
@@ -234,6 +237,8 @@ class Detector:
         self.mode = mode
         self.num_poses = int(num_poses)
         self.last_count = 0
+        self.masks = bool(masks)
+        self.last_mask: np.ndarray | None = None
         self.crowd = (0, 0)
         self._last_ms: int | None = None
         self._found_once = False
@@ -242,7 +247,8 @@ class Detector:
                       _check_unit("min_presence", min_presence), _check_unit("min_tracking", min_tracking))
         self._trap = StderrTrap()
         try:
-            self._landmarker = _create_landmarker(self.model_path, mode, self.num_poses, *thresholds, self._trap)
+            self._landmarker = _create_landmarker(self.model_path, mode, self.num_poses, *thresholds,
+                                                  self._trap, self.masks)
         except BaseException:
             self._trap.close()
             raise
@@ -265,6 +271,7 @@ class Detector:
         self.last_count = len(result.pose_landmarks)
         if self.last_count > 1:
             self.crowd = (max(self.crowd[0], self.last_count), self.crowd[1] + 1)
+        self.last_mask = None
         if not result.pose_landmarks:
             return None
         self._found_once = True
@@ -299,7 +306,11 @@ class Detector:
             _to_landmarks(pose, world, width, height)
             for pose, world in zip(result.pose_landmarks, _worlds(result))
         ]
-        return max(people, key=lambda person: _bbox_area(person.xyz))
+        largest = max(range(len(people)), key=lambda i: _bbox_area(people[i].xyz))
+        if self.masks and len(result.segmentation_masks or ()) == len(people):
+            self.last_mask = np.array(result.segmentation_masks[largest].numpy_view(),
+                                      dtype=np.float32).reshape(height, width)
+        return people[largest]
 
     def close(self) -> None:
         """Releases the model (safe to call twice); detect() afterwards raises RuntimeError."""
