@@ -11,6 +11,8 @@ one-pose `live_plan`, countdown 0) with a display that shows nothing but notes w
 picture reached it. Rows:
 
   detector alone   decode + detect every frame, no pacing: the most the model can do here
+  detector + mask  the same with the person's mask asked for too (`Detector(masks=True)`):
+                   what a silhouette signal would cost
   live             the live loop as `posecheck live --source VIDEO --no-window` (mirror on)
   live + record    the same with `--record FILE` (a Recorder to a temp .mp4)
   live, no mirror  the same with `--no-mirror`
@@ -83,10 +85,10 @@ def make_video(source: str, out: Path, seconds: float) -> int:
     return written
 
 
-def detector_alone(video: str) -> tuple[float, int, float]:
+def detector_alone(video: str, masks: bool = False) -> tuple[float, int, float]:
     """Decode and detect every frame as fast as possible: (fps, frames, mean detect ms)."""
     detect_s, n = 0.0, 0
-    with open_source(video) as source, Detector() as detector:
+    with open_source(video) as source, Detector(masks=masks) as detector:
         for frame, t in source:  # the first detection (graph warm-up) is left out
             if n == 0:
                 detector.detect(frame, t)
@@ -246,6 +248,7 @@ def main() -> None:
         video = folder / "live-640x480-30fps.mp4"
         n = make_video(args.source, video, args.seconds)
         det_fps, _, det_ms = detector_alone(str(video))
+        mask_fps, _, mask_ms = detector_alone(str(video), masks=True)
         runs = [live_run("live", str(video), folder, record=False, mirror=True),
                 live_run("live + record", str(video), folder, record=True, mirror=True),
                 live_run("live, no mirror", str(video), folder, record=False, mirror=False)]
@@ -259,6 +262,8 @@ def main() -> None:
     print(f"{'source':<18}{FPS:7.1f}{1.0:7.2f}{FPS / det_fps:8.2f}{'':>9}")
     print(f"{'detector alone':<18}{det_fps:7.1f}{det_fps / FPS:7.2f}{1.0:8.2f}{'':>9}"
           f"{'':>10}{'':>8}{'':>8}   ({det_ms:.1f} ms/detect)")
+    print(f"{'detector + mask':<18}{mask_fps:7.1f}{mask_fps / FPS:7.2f}{mask_fps / det_fps:8.2f}"
+          f"{'':>9}{'':>10}{'':>8}{'':>8}   ({mask_ms:.1f} ms/detect)")
     for r in runs:
         drop = 100 * r.dropped / max(r.captured, 1)
         lat = r.latency_ms
