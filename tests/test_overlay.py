@@ -338,3 +338,32 @@ def test_demo_pictures(tmp_path, pose, name, w, h, states, cue, state):
     path = tmp_path / f"{name}.png"
     assert cv2.imwrite(str(path), out)
     assert cv2.imread(str(path)).shape == (h, w, 3)
+
+
+def test_an_unknown_check_names_the_view_that_would_judge_it(pose):
+    """Not a bare '?': a check judged only from the front says 'front view' when the camera is
+    elsewhere, one no view can judge says so, and a judged or hidden check says nothing."""
+    front_only = next(c for c in pose.checks if c.views == ("front",))
+    result = frame_result(pose, {})
+    result.results[front_only.id] = CheckResult(front_only.id, UNKNOWN, None, (), wrong_view=True)
+    assert overlay.check_hint(front_only, result) == "front view"
+    unsupported = replace(front_only, unsupported="the model cannot see it")
+    assert overlay.check_hint(unsupported, result) == "no view yet"
+    result.results[front_only.id] = CheckResult(front_only.id, UNKNOWN, None, ("left_elbow",))
+    assert overlay.check_hint(front_only, result) == ""  # hidden: the cue says what is unseen
+    result.results[front_only.id] = CheckResult(front_only.id, PASS, 0.1)
+    assert overlay.check_hint(front_only, result) == ""
+
+
+def test_the_check_list_grows_to_hold_the_view_hint(pose):
+    front_only = next(c for c in pose.checks if c.views == ("front",))
+    plain = frame_result(pose, {c.id: PASS for c in pose.checks})
+    hinted = frame_result(pose, {c.id: PASS for c in pose.checks if c is not front_only})
+    hinted.results[front_only.id] = CheckResult(front_only.id, UNKNOWN, None, (), wrong_view=True)
+    widths = []
+    for result in (plain, hinted):
+        img = overlay.draw_panel(background(), result)
+        shaded = (np.abs(img.astype(int) - background().astype(int)).sum(axis=2) > 0)
+        rows = shaded[int(0.3 * img.shape[0]):int(0.6 * img.shape[0])]
+        widths.append(max(np.flatnonzero(r).max() if r.any() else 0 for r in rows[:, :400]))
+    assert widths[1] > widths[0] + 30

@@ -416,6 +416,24 @@ def _icon(frame, centre, r: int, status: str) -> None:
         cv2.putText(frame, "?", (x - tw // 2, y + th // 2), SIMPLEX, scale, WHITE, t, cv2.LINE_AA)
 
 
+#: Short names of the views, for the check list.
+VIEW_WORDS = {"front": "front view", "back": "back view", "three-quarter": "3/4 view",
+              "side": "side view", "feet": "feet end", "head": "head end"}
+
+
+def check_hint(check: Check, result: FrameResult) -> str:
+    """A few words after an unknown check's name: the view that would judge it, or that no
+    view can yet (instead of a bare question mark)."""
+    r = result.results.get(check.id)
+    if r is None or r.state != ck.UNKNOWN:
+        return ""
+    if check.unsupported:
+        return "no view yet"
+    if r.wrong_view and check.views and check.views[0] in VIEW_WORDS:
+        return VIEW_WORDS[check.views[0]]
+    return ""
+
+
 def _draw_check_list(frame, result: FrameResult, top: int, u: float) -> int:
     """One small row per check, under the cue on the left. Returns the list's bottom."""
     checks = result.pose.checks if result.pose else ()
@@ -426,7 +444,10 @@ def _draw_check_list(frame, result: FrameResult, top: int, u: float) -> int:
     r = max(3, _px(u, "icon"))
     _, th, base = _text_size("Ag", SIMPLEX, scale, thick)
     row = max(2 * r + 2, th + base) + pad // 2
-    names = [ascii_text(c.id) for c in checks]
+    names = []
+    for c in checks:
+        hint = check_hint(c, result)
+        names.append(ascii_text(f"{c.id} ({hint})" if hint else c.id))
     width = max(_text_size(n, SIMPLEX, scale, thick)[0] for n in names) + 2 * r + 3 * pad
     y0 = top + pad
     bottom = y0 + pad + row * len(checks)
