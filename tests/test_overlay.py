@@ -367,3 +367,9 @@ def test_the_check_list_grows_to_hold_the_view_hint(pose):
         rows = shaded[int(0.3 * img.shape[0]):int(0.6 * img.shape[0])]
         widths.append(max(np.flatnonzero(r).max() if r.any() else 0 for r in rows[:, :400]))
     assert widths[1] > widths[0] + 30
+
+
+def test_views_are_named_the_same_in_the_header_and_the_list():
+    assert overlay.view_words("side") == "side view"
+    assert overlay.view_words("three-quarter") == "3/4 view"
+    assert overlay.view_words("feet") == "feet end"

@@ -353,10 +353,19 @@ def title_text(result: FrameResult) -> str:
     return ascii_text(" - ".join(p for p in parts if p))
 
 
+#: How the screen names a view where "<view> view" reads badly.
+VIEW_WORDS = {"three-quarter": "3/4 view", "feet": "feet end", "head": "head end"}
+
+
+def view_words(view: str) -> str:
+    """'side view', '3/4 view', 'feet end': a camera view in the header and the check list."""
+    return VIEW_WORDS.get(view, f"{view} view")
+
+
 def _draw_header(frame, result: FrameResult, u: float) -> int:
     """The small top row: title on the left, view on the right. Returns its bottom y."""
     title = title_text(result)
-    view = ascii_text(f"{result.view} view") if result.view and result.person else ""
+    view = ascii_text(view_words(result.view)) if result.view and result.person else ""
     if not title and not view:
         return 0
     w = frame.shape[1]
@@ -416,11 +425,6 @@ def _icon(frame, centre, r: int, status: str) -> None:
         cv2.putText(frame, "?", (x - tw // 2, y + th // 2), SIMPLEX, scale, WHITE, t, cv2.LINE_AA)
 
 
-#: Short names of the views, for the check list.
-VIEW_WORDS = {"front": "front view", "back": "back view", "three-quarter": "3/4 view",
-              "side": "side view", "feet": "feet end", "head": "head end"}
-
-
 def check_hint(check: Check, result: FrameResult) -> str:
     """A few words after an unknown check's name: the view that would judge it, or that no
     view can yet (instead of a bare question mark)."""
@@ -429,8 +433,8 @@ def check_hint(check: Check, result: FrameResult) -> str:
         return ""
     if check.unsupported:
         return "no view yet"
-    if r.wrong_view and check.views and check.views[0] in VIEW_WORDS:
-        return VIEW_WORDS[check.views[0]]
+    if r.wrong_view and check.views and check.views[0] != "any":
+        return view_words(check.views[0])
     return ""
 
 
