@@ -44,6 +44,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from view_table import looks  # noqa: E402
 
 from posecheck.core import geometry as g  # noqa: E402
+from posecheck.core.features import measure, mid  # noqa: E402
+from posecheck.core.landmarks import other_side  # noqa: E402
 from posecheck.core.poses import load_pose  # noqa: E402
 from posecheck.core.views import estimate_view  # noqa: E402
 from posecheck.synth import scripts as sc  # noqa: E402
@@ -98,7 +100,12 @@ def placements(pose: str) -> list[str]:
 
 def _legs(side: str) -> tuple[str, str]:
     """(working, other) side names."""
-    return side, "left" if side == "right" else "right"
+    return side, other_side(side)
+
+
+def _torso_px(lm) -> float:
+    """The torso's length in the picture (hip midpoint to shoulder midpoint)."""
+    return g.distance(mid(lm, "left_hip", "right_hip"), mid(lm, "left_shoulder", "right_shoulder")) or 1e-9
 
 
 def _angle_to_line(u: np.ndarray, v: np.ndarray) -> float:
@@ -130,13 +137,12 @@ def hips_shoulders_3d(lm, mask, side):
 
 def hips_yaw_camera_3d(lm, mask, side):
     """The hip line out of the picture plane, 3-D (posecheck's hip_line_yaw)."""
-    v = lm.p3("left_hip") - lm.p3("right_hip")
-    return math.degrees(math.atan2(abs(float(v[2])), float(np.hypot(v[0], v[1])) or 1e-9))
+    return measure(lm, "hip_line_yaw", None)
 
 
 def hips_roll_picture(lm, mask, side):
     """The hip line's tilt from horizontal in the picture (posecheck's hip_line_roll)."""
-    return g.tilt_from_horizontal(lm.px("left_hip"), lm.px("right_hip"))
+    return measure(lm, "hip_line_roll", None)
 
 
 def hips_width_picture(lm, mask, side):
@@ -148,9 +154,7 @@ def hips_width_picture(lm, mask, side):
 def back_hip_raised(lm, mask, side):
     """How much higher the back hip is than the front one in the picture, in torso lengths."""
     w, o = _legs(side)
-    torso = g.distance((lm.px("left_hip") + lm.px("right_hip")) / 2,
-                       (lm.px("left_shoulder") + lm.px("right_shoulder")) / 2) or 1e-9
-    return float(lm.px(f"{w}_hip")[1] - lm.px(f"{o}_hip")[1]) / torso
+    return float(lm.px(f"{w}_hip")[1] - lm.px(f"{o}_hip")[1]) / _torso_px(lm)
 
 
 def mask_hip_width(lm, mask, side):
@@ -213,9 +217,7 @@ def shin_picture(lm, mask, side):
 
 def thigh_spread_3d(lm, mask, side):
     """Angle between the two thighs, 3-D (posecheck's thigh_spread)."""
-    w, o = _legs(side)
-    return g.angle_between(lm.p3(f"{w}_knee") - lm.p3(f"{w}_hip"),
-                           lm.p3(f"{o}_knee") - lm.p3(f"{o}_hip"))
+    return measure(lm, "thigh_spread", side)
 
 
 def thigh_spread_picture(lm, mask, side):
@@ -229,9 +231,7 @@ def knee_out_picture(lm, mask, side):
     """How far the crossing knee sits out from the supporting thigh's line in the picture,
     in torso lengths."""
     w, o = _legs(side)
-    torso = g.distance((lm.px("left_hip") + lm.px("right_hip")) / 2,
-                       (lm.px("left_shoulder") + lm.px("right_shoulder")) / 2) or 1e-9
-    return g.point_to_segment(lm.px(f"{w}_knee"), lm.px(f"{o}_hip"), lm.px(f"{o}_knee")) / torso
+    return g.point_to_segment(lm.px(f"{w}_knee"), lm.px(f"{o}_hip"), lm.px(f"{o}_knee")) / _torso_px(lm)
 
 
 #: check -> signal name -> function(landmarks, mask, working side). Which way a signal runs
