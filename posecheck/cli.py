@@ -228,6 +228,11 @@ def practice_options(f):
                      help="Hold target in seconds [default: each pose's, 30 s]."),
         click.option("--sound/--no-sound", default=True, show_default=True,
                      help="Beep when a hold starts and when its target is reached."),
+        click.option("--voice/--no-voice", default=True, show_default=True,
+                     help="Speak the corrections and the hold's milestones (needs the voice "
+                          "extra: pip install 'posecheck[voice]')."),
+        click.option("--volume", default=1.0, show_default=True, type=click.FloatRange(0, 1),
+                     help="Loudness of the voice, 0-1."),
         click.option("--model", type=click.Path(dir_okay=False),
                      help="A pose-landmarker .task model (default: the bundled full model)."),
         click.option("--profile", "profile_name", help=PROFILE_HELP),
@@ -238,13 +243,13 @@ def practice_options(f):
 
 
 def _setup(camera, source, every_frame, mirror, window, record, report, countdown, hold, sound,
-           model, profile_name):
+           voice, volume, model, profile_name):
     from posecheck.app.practice import Setup
 
     if every_frame and not source:
         raise UserError("--every-frame needs --source FILE")
     return Setup(camera, source, every_frame, mirror, window, record, report, countdown, hold,
-                 sound, model, load_profile(profile_name))
+                 sound, model, load_profile(profile_name), voice, volume)
 
 
 def _finish_practice(summary: PracticeSummary, report: str, keep_history: bool) -> None:

