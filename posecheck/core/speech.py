@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from posecheck.core.timer import HOLDING
+
 #: Cue kinds spoken as corrections: faults, tips, what cannot be seen, how to set up.
 SPOKEN_KINDS = ("fault", "tip", "unknown", "setup")
-HOLDING = "holding"  # the timer state of a hold that counts (core.timer)
 
 
 @dataclass(frozen=True)

@@ -28,11 +28,21 @@ def tone_wav(path: Path, notes: tuple[tuple[float, float], ...], volume: float =
         for i in range(n):
             edge = min(1.0, i / fade, (n - 1 - i) / fade)
             samples.append(int(32767 * volume * edge * math.sin(2 * math.pi * freq * i / RATE)))
+    write_wav(path, struct.pack(f"<{len(samples)}h", *samples), RATE)
+
+
+def write_wav(path: Path, frames: bytes, rate: int) -> None:
+    """Mono 16-bit little-endian samples as a WAV file."""
     with wave.open(str(path), "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
-        w.setframerate(RATE)
-        w.writeframes(struct.pack(f"<{len(samples)}h", *samples))
+        w.setframerate(rate)
+        w.writeframes(frames)
+
+
+def find_player() -> str | None:
+    """The first of PLAYERS on this machine, or None."""
+    return next((p for p in PLAYERS if shutil.which(p)), None)
 
 
 def has_device() -> bool:
@@ -51,7 +61,7 @@ class Beeper:
     """`beep("start")` / `beep("done")`; `available` says whether anything will be heard."""
 
     def __init__(self, enabled: bool = True) -> None:
-        self.player = next((p for p in PLAYERS if shutil.which(p)), None)
+        self.player = find_player()
         self.available = bool(enabled and self.player and has_device())
         self._files: dict[str, Path] = {}
         self._dir: tempfile.TemporaryDirectory | None = None

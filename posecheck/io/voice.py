@@ -11,17 +11,15 @@ still beeps when a hold starts and ends.
 from __future__ import annotations
 
 import queue
-import shutil
 import subprocess
 import tempfile
 import threading
-import wave
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-from posecheck.io.sound import PLAYERS, has_device
+from posecheck.io.sound import find_player, has_device, write_wav
 
 #: text -> (mono int16 samples, sample rate)
 Engine = Callable[[str], tuple[np.ndarray, int]]
@@ -46,14 +44,9 @@ def piper_engine() -> Engine | None:
     return speak
 
 
-def write_wav(path: Path, samples: np.ndarray, rate: int, volume: float = 1.0) -> None:
-    """Mono 16-bit WAV, scaled by `volume` (0-1)."""
-    scaled = np.clip(samples.astype(np.float32) * volume, -32768, 32767).astype("<i2")
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(scaled.tobytes())
+def scaled_frames(samples: np.ndarray, volume: float) -> bytes:
+    """int16 samples scaled by `volume` (0-1), as WAV frames."""
+    return np.clip(samples.astype(np.float32) * volume, -32768, 32767).astype("<i2").tobytes()
 
 
 class Voice:
@@ -65,8 +58,7 @@ class Voice:
         self.volume = volume
         self.spoken: list[dict] = []
         self.engine = engine if engine is not None or not enabled else piper_engine()
-        self.player = player if player is not None else next(
-            (p for p in PLAYERS if shutil.which(p)), None)
+        self.player = player if player is not None else find_player()
         self.device = has_device() if device is None else device
         self.enabled = bool(enabled and self.engine and self.player and self.device)
         self.status = self._status(enabled)
@@ -97,7 +89,7 @@ class Voice:
                 samples, rate = self.engine(text)
                 path = Path(self._dir.name) / f"say-{n % 8}.wav"
                 n += 1
-                write_wav(path, samples, rate, self.volume)
+                write_wav(path, scaled_frames(samples, self.volume), rate)
                 subprocess.run([self.player, str(path)], stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
             except (OSError, RuntimeError, ValueError):
