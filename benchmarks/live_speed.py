@@ -15,6 +15,8 @@ picture reached it. Rows:
                    what a silhouette signal would cost
   live             the live loop as `posecheck live --source VIDEO --no-window` (mirror on)
   live + record    the same with `--record FILE` (a Recorder to a temp .mp4)
+  live+voice+record  and with the voice on: its sentences found, written as WAV, handed to
+                   a player (`true`: no sound card here) and laid on the recording's sound
   live, no mirror  the same with `--no-mirror`
 
 Per live row: achieved fps (frames judged / wall time of the source), frames the grabber
@@ -49,6 +51,7 @@ from posecheck.io.capture import FileReader, Grabber
 from posecheck.io.detector import Detector
 from posecheck.io.recorder import Recorder
 from posecheck.io.video import open_source
+from posecheck.io.voice import Voice
 
 DEFAULT_SOURCE = Path(__file__).resolve().parents[1] / "samples" / "malasana-front-correct.mp4"
 POSE = "malasana"
@@ -165,9 +168,11 @@ class LiveRun:
     loop_ms: list[float]
     stages_ms: dict[str, float] = field(default_factory=dict)  # per judged frame
     status: str = ""
+    said: int = 0  # sentences the voice said
 
 
-def live_run(name: str, video: str, folder: Path, record: bool, mirror: bool) -> LiveRun:
+def live_run(name: str, video: str, folder: Path, record: bool, mirror: bool,
+             voice: bool = False) -> LiveRun:
     pose = load_pose(POSE)
     plan = live_plan(Step(pose.name, None), 0.0)
     watch = Stopwatch()
@@ -197,8 +202,12 @@ def live_run(name: str, video: str, folder: Path, record: bool, mirror: bool) ->
                 return captured
 
             grabber.next_frame = next_frame
+            # the voice's real work (find the audio, write its WAV, start a player, give the
+            # recording its sound), with `true` as the player: there is no sound card here
+            speaker = Voice(player="true", device=True,
+                            sink=recorder.add_sound if recorder else None) if voice else None
             session = Session(grabber, watch.wrap("detect", detector.detect), plan, judge,
-                              display, options, recorder)
+                              display, options, recorder, voice=speaker)
             session.frame = watch.wrap("frame", session.frame)  # the loop hands it each frame
             grabber.start()
             start = time.monotonic()
@@ -219,7 +228,7 @@ def live_run(name: str, video: str, folder: Path, record: bool, mirror: bool) ->
     stages["frame"] = stages.get("frame", 0.0) + stages.get("judge", 0.0)
     return LiveRun(name, frames / wall, frames, grabber.captured, grabber.dropped, wall,
                    display.latency_ms, display.waited_ms, display.loop_ms, stages,
-                   summary.status)
+                   summary.status, len(summary.spoken or []))
 
 
 def pct(values: list[float], q: float) -> float:
@@ -251,6 +260,8 @@ def main() -> None:
         mask_fps, _, mask_ms = detector_alone(str(video), masks=True)
         runs = [live_run("live", str(video), folder, record=False, mirror=True),
                 live_run("live + record", str(video), folder, record=True, mirror=True),
+                live_run("live+voice+record", str(video), folder, record=True, mirror=True,
+                         voice=True),
                 live_run("live, no mirror", str(video), folder, record=False, mirror=False)]
 
     print(f"source: {args.source} -> {SIZE[0]}x{SIZE[1]} at {FPS:g} fps, {n} frames "
@@ -288,6 +299,9 @@ def main() -> None:
           f"busy = share of the\n"
           f"wall time each thread worked; the budget at {FPS:g} fps is "
           f"{1000 / FPS:.1f} ms a frame per thread)")
+    for r in runs:
+        if r.said:
+            print(f"{r.name}: the voice said {r.said} sentences while it ran")
     worst = min(r.fps for r in runs)
     worst_drop = 100 * max(r.dropped / max(r.captured, 1) for r in runs)
     keeps = worst >= 0.95 * FPS and worst_drop <= 5.0

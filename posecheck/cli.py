@@ -228,11 +228,13 @@ def practice_options(f):
                      help="Hold target in seconds [default: each pose's, 30 s]."),
         click.option("--sound/--no-sound", default=True, show_default=True,
                      help="Beep when a hold starts and when its target is reached."),
-        click.option("--voice/--no-voice", default=True, show_default=True,
-                     help="Speak the corrections and the hold's milestones (needs the voice "
-                          "extra: pip install 'posecheck[voice]')."),
-        click.option("--volume", default=1.0, show_default=True, type=click.FloatRange(0, 1),
-                     help="Loudness of the voice, 0-1."),
+        click.option("--voice/--no-voice", default=None,
+                     help="Speak the corrections, the hold's milestones and the routine's "
+                          "steps (also into the --record video's sound) [default: voice, or "
+                          "the profile's [voice] on]."),
+        click.option("--volume", type=click.FloatRange(0, 1),
+                     help="Loudness of the voice, 0-1 [default: 1, or the profile's [voice] "
+                          "volume]."),
         click.option("--model", type=click.Path(dir_okay=False),
                      help="A pose-landmarker .task model (default: the bundled full model)."),
         click.option("--profile", "profile_name", help=PROFILE_HELP),
@@ -248,8 +250,11 @@ def _setup(camera, source, every_frame, mirror, window, record, report, countdow
 
     if every_frame and not source:
         raise UserError("--every-frame needs --source FILE")
+    profile = load_profile(profile_name)
+    said = profile.voice if profile else {}
     return Setup(camera, source, every_frame, mirror, window, record, report, countdown, hold,
-                 sound, model, load_profile(profile_name), voice, volume)
+                 sound, model, profile, said.get("on", True) if voice is None else voice,
+                 said.get("volume", 1.0) if volume is None else volume)
 
 
 def _finish_practice(summary: PracticeSummary, report: str, keep_history: bool) -> None:
@@ -494,7 +499,8 @@ def calibrate(source, camera, profile_name, seconds, model):
         click.echo(f"Interrupted: no profile written{kept}.", err=True)
         sys.exit(EXIT_INTERRUPTED)
     info = {"source": name, "frames": count, "date": f"{datetime.now():%Y-%m-%d %H:%M}"}
-    save_profile(Profile(profile_name, path, sizes, old.adjust if old else {}, info))
+    save_profile(Profile(profile_name, path, sizes, old.adjust if old else {}, info,
+                         old.voice if old else {}))
     click.echo(f"Measured on {count} frame{'s' * (count != 1)} of {name} (torso lengths):")
     click.echo("  " + ", ".join(f"{bone} {v:.2f}" for bone, v in sizes.items()))
     click.echo(f"Saved profile '{profile_name}': {path}")
@@ -539,6 +545,8 @@ def profile_show(name: str) -> None:
         bounds = ", ".join(f"{k} {v:g}" for k, v in (("min", low), ("max", high))
                            if v is not None)
         click.echo(f"Adjusted: {pose}/{check} {feature}: {bounds}")
+    if p.voice:
+        click.echo("Voice: " + ", ".join(f"{k} {str(v).lower()}" for k, v in p.voice.items()))
 
 
 @main.command()

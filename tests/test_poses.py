@@ -202,7 +202,7 @@ BAD = [
      "best_views, hold_s, priority, visibility, lying, side, recognise, phases, checks)"),
     ("unknown check key", variant(checks__0__treshold=3),
      "bad.toml: check 'deep': unknown key 'treshold' (valid: id, kind, core, views, cue, what, "
-     "match, conditions, unsupported, max_elevation)"),
+     "match, conditions, unsupported, max_elevation, say)"),
     ("unknown feature", variant(checks__0__conditions__0__feature="knee_angel"),
      f"bad.toml: check 'deep' condition 1: 'feature' = 'knee_angel' is not valid "
      f"(valid: {ALL_FEATURES})"),
@@ -246,6 +246,10 @@ BAD = [
      "bad.toml: check 'deep': cue has an unknown placeholder (valid: {working}, {other})"),
     ("placeholder without [side]", variant(checks__0__cue="Bend your {working} knee"),
      "bad.toml: check 'deep': cue placeholders need a [side] table"),
+    ("unknown say placeholder", variant(checks__0__say="Bend your {leg}"),
+     "bad.toml: check 'deep': say has an unknown placeholder (valid: {working}, {other})"),
+    ("say not text", variant(checks__0__say=3),
+     "bad.toml: check 'deep': 'say' must be str, not int"),
     ("working limb without [side]", variant(checks__1__conditions__0__limb="working"),
      "bad.toml: check 'elbows' condition 1: limb 'working' needs a [side] table "
      "(only asymmetric poses have a working side)"),

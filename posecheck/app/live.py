@@ -27,6 +27,7 @@ from posecheck.core.plan import GET_READY, HOLD, Plan, Step
 from posecheck.core.poses import PoseSpec
 from posecheck.core.smoothing import LandmarkSmoother
 from posecheck.core.speech import SpeechPlanner
+from posecheck.core.spoken import step_sentence
 from posecheck.core.timer import HOLDING
 from posecheck.io.capture import Grabber
 from posecheck.io.recorder import Recorder
@@ -99,6 +100,8 @@ class Session:
         self._last_picture: np.ndarray | None = None
         self._state = None  # timer state last frame, for the start beep
         self._reached = False  # live: this hold has reached its target
+        if options.advance:
+            self._announce(None)
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -172,6 +175,7 @@ class Session:
         if state == HOLDING and self._state != HOLDING:
             self.beeper.beep("start")
         self._state = state
+        self.speech.countdown(plan.countdown_left(t) if plan.phase == GET_READY else 0.0)
         self._speak(result, state, t)
         if completed or self._target_reached(result, before):
             self.beeper.beep("done")
@@ -185,7 +189,7 @@ class Session:
         left = None
         if state is not None and result.pose is not None:
             left = (self.options.hold_s or result.pose.hold_s) - result.timer.current_s
-        said = self.speech.update(t, result.cue.text, result.cue.kind, state, left)
+        said = self.speech.update(t, result.cue.spoken, result.cue.kind, state, left)
         if said is not None:
             self.voice.say(said.t, said.text)
 
@@ -199,10 +203,17 @@ class Session:
         return fresh
 
     def _next_judge(self) -> None:
-        step = self.plan.current.step
-        self.judging.judge = self.make_judge(step)
+        before = self.judging.judge.poses
+        self.judging.judge = self.make_judge(self.plan.current.step)
         self._state = None
-        self.speech.announce(f"Next: {title(step.pose)}" + (f", {step.side} side" if step.side else ""))
+        self._announce(before)
+
+    def _announce(self, before: list[PoseSpec] | None) -> None:
+        """The routine's step, spoken: "Next: Pigeon, right leg forward", or "Switch sides:
+        left leg forward" when the step before was the same pose."""
+        pose = self.judging.judge.poses[0]
+        switch = before is not None and before[0].name == pose.name
+        self.speech.announce(step_sentence(pose, self.plan.current.step.side, switch))
 
     def _extras(self, t: float) -> Extras:
         plan = self.plan

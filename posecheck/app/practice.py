@@ -110,14 +110,16 @@ def _run(mode: str, plan, judge, setup: Setup, advance: bool, hold_s
     else:
         reader = CameraReader(setup.camera)
         name = f"camera {setup.camera}"
-    display = None
-    voice = Voice(enabled=setup.voice, volume=setup.volume)
+    display = voice = None
     try:
         display = Window() if setup.window else NoWindow()
         with Detector(setup.model, mode="video") as detector:
             grabber = Grabber(reader, keep_all=setup.every_frame).start()
             recorder = Recorder(setup.record) if setup.record else None
             beeper = Beeper(enabled=setup.sound)
+            voice = Voice(enabled=setup.voice, volume=setup.volume,
+                          sink=recorder.add_sound if recorder else None,
+                          fallback=lambda: beeper.beep("cue"))
             if voice.status:  # once the set-up has worked (a bad option stays one line)
                 print(voice.status)
             options = Options(mirror=setup.mirror, countdown_s=setup.countdown_s,
@@ -132,11 +134,15 @@ def _run(mode: str, plan, judge, setup: Setup, advance: bool, hold_s
                 if recorder is not None:
                     recorder.close()
                 beeper.close()
-            if recorder is not None and recorder.error is not None:  # e.g. the disk filled
-                summary.warnings.append(f"the recording stopped: {recorder.error}")
+            problems = [f"the recording stopped: {recorder.error}"] if recorder and recorder.error \
+                else []  # e.g. the disk filled
+            problems += [recorder.sound_error] if recorder and recorder.sound_error else []
+            if problems:
+                summary.warnings.extend(problems)
                 write_json(report, summary.to_json())  # the saved summary says so too
     finally:
-        voice.close()
+        if voice is not None:
+            voice.close()
         reader.close()
         if display is not None:
             display.close()

