@@ -3,6 +3,7 @@ every 3 s, a correction repeated only while it persists, and the hold's mileston
 
 from __future__ import annotations
 
+import math
 import time
 
 from posecheck.core.speech import SpeechPlanner
@@ -79,14 +80,29 @@ def test_announcements_are_said_in_order_with_the_gap():
 def test_the_countdown_says_its_last_three_seconds_a_second_apart():
     planner, said = SpeechPlanner(), []
     planner.announce("Next: Malasana")
-    for i in range(60):  # a 5 s countdown from t = 0, then the hold
+    for i in range(60):  # a 5 s countdown from t = 0, then the hold; the heels are up
         t = i / 10
         planner.countdown(max(0.0, 5.0 - t))
-        u = planner.update(t, "", "setup", None, None)
+        u = planner.update(t, HEELS, "fault", None, None)
         if u is not None:
             said.append((round(u.t, 2), u.text))
-    assert said == [(0.0, "Next: Malasana"), (3.0, "2"), (4.0, "1")] or \
-        said == [(0.0, "Next: Malasana"), (2.0, "3"), (3.0, "2"), (4.0, "1")]
+    # the countdown has the floor: the correction waits for it to end
+    assert said == [(0.0, "Next: Malasana"), (2.0, "3"), (3.0, "2"), (4.0, "1"), (5.0, HEELS)]
+
+
+def test_a_short_countdown_names_the_step_first_and_each_number_within_its_second():
+    planner, said = SpeechPlanner(), []
+    planner.announce("Next: Malasana")
+    for i in range(40):  # a 3 s countdown
+        t = i / 10
+        planner.countdown(max(0.0, 3.0 - t))
+        u = planner.update(t, "Get into Malasana", "setup", None, None)
+        if u is not None:
+            said.append((round(u.t, 2), u.text))
+    assert said[0] == (0.0, "Next: Malasana")
+    counts = [(t, text) for t, text in said if text.isdigit()]
+    assert [text for _, text in counts] == ["3", "2", "1"]
+    assert all(math.ceil(3.0 - t) == int(text) for t, text in counts)
 
 
 def test_built_in_sentences_are_pre_made_so_no_engine_is_loaded(monkeypatch):

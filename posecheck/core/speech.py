@@ -12,7 +12,7 @@ target. It returns at most one sentence to say now:
 - the get-ready countdown's last seconds ("3", "2", "1"), given with `countdown`.
 
 Never two at once and never more than one sentence every `gap_s` seconds (a count is short:
-`count_gap_s` before and after it): a sentence that must wait is said when the gap allows, if
+`count_gap_s` before and after it; while the countdown runs, corrections wait): a sentence that must wait is said when the gap allows, if
 it is still true then. Pure logic: timestamps are passed in.
 """
 
@@ -60,7 +60,9 @@ class SpeechPlanner:
         n = math.ceil(left_s) if left_s > 0 else None
         if n is not None and n <= self.count_from and n != self._count:
             self._pending = [p for p in self._pending if p[0] != "count"]
-            self._pending.insert(0, ("count", str(n)))
+            at = next((i for i, p in enumerate(self._pending) if p[0] != "announce"),
+                      len(self._pending))
+            self._pending.insert(at, ("count", str(n)))  # after the step's name, before cues
         self._count = n
 
     def update(self, t: float, cue_text: str, cue_kind: str, timer_state: str | None,
@@ -77,19 +79,21 @@ class SpeechPlanner:
         if cue_kind in SPOKEN_KINDS and cue_text and self._cue_due(cue_text, t) \
                 and ("cue", cue_text) not in self._pending:
             self._pending.append(("cue", cue_text))
-        if not self._pending or not self._gap_over(t):
+        # while the countdown runs it has the floor: corrections wait for it to end
+        ready = [i for i, p in enumerate(self._pending) if p[0] != "cue" or self._count is None]
+        if not ready or not self._gap_over(t, self._pending[ready[0]][0]):
             return None
-        kind, text = self._pending.pop(0)
+        kind, text = self._pending.pop(ready[0])
         self._last_t, self._last_kind = t, kind
         if kind == "cue":
             self._said_cue[text] = t
             self._told_fault = self._told_fault or cue_kind == "fault"
         return Utterance(t, text, kind)
 
-    def _gap_over(self, t: float) -> bool:
+    def _gap_over(self, t: float, kind: str) -> bool:
         if self._last_t is None:
             return True
-        short = "count" in (self._last_kind, self._pending[0][0])
+        short = "count" in (self._last_kind, kind)
         return t - self._last_t >= (self.count_gap_s if short else self.gap_s)
 
     def _cue_due(self, text: str, t: float) -> bool:
