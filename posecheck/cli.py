@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 import click
 
 from posecheck import __version__
-from posecheck.core.poses import PoseFileError, builtin_names, load_all, load_pose, load_pose_file
+from posecheck.core.poses import (
+    PoseFileError,
+    builtin_names,
+    load_all,
+    load_pose,
+    load_pose_file,
+    unknown_pose,
+)
 
 if TYPE_CHECKING:
     from posecheck.report.summary import AnalysisSummary, PracticeSummary
@@ -76,10 +83,14 @@ def load_profile(name: str | None):
     return profile
 
 
-def pose_names(name: str) -> list:
-    if name == "auto":
-        return load_all()
-    return [load_pose(name)]
+def pose_names(name: str, side: str | None = None) -> list:
+    """The poses `--pose` names ("auto": all of them); a `--side` needs one with sides."""
+    poses = load_all() if name == "auto" else [load_pose(name, also=("auto",))]
+    if side and not any(p.asymmetric for p in poses):
+        sided = ", ".join(p.name for p in load_all() if p.asymmetric)
+        raise UserError(f"--side {side}: {poses[0].title} has no working side; --side is only "
+                        f"for the poses with one ({sided})")
+    return poses
 
 
 def history_option(f):
@@ -148,7 +159,7 @@ def analyze(video, pose_name, side, out, report, frames, html, model, profile_na
     from posecheck.report.builder import format_summary
     from posecheck.report.history import utc_now
 
-    poses = pose_names(pose_name)
+    poses = pose_names(pose_name, side)
     profile = load_profile(profile_name)
     if profile is not None:
         poses = profile.apply(poses)
@@ -294,7 +305,8 @@ def live(pose_name, side, keep_history, **kwargs):
     """
     from posecheck.app.practice import run_live
 
-    summary, report = run_live(pose_name, side, _setup(**kwargs))
+    poses = pose_names(pose_name, side)
+    summary, report = run_live(poses, side, _setup(**kwargs))
     _finish_practice(summary, report, keep_history)
 
 
@@ -365,7 +377,7 @@ def score(paths, labels_path, pose_mode, jobs, json_path, model, progress):
         if missing:
             raise UserError(f"no label for {missing[0]}: pass --pose NAME or auto, or --labels")
     elif pose_mode != "auto":
-        load_pose(pose_mode)
+        load_pose(pose_mode, also=("label", "auto"))
     if json_path:
         check_writable(json_path)
     runs = []
@@ -483,12 +495,13 @@ def calibrate(source, camera, profile_name, seconds, model):
       posecheck calibrate --camera 0 --seconds 5 --profile sam
     """
     from posecheck.app.calibrate import detect_frames, measure_frames
-    from posecheck.io.profile import Profile, profile_path, save_profile
+    from posecheck.io.profile import Profile, check_can_save, profile_path, save_profile
     from posecheck.io.profile import load_profile as load
 
     if (source is None) == (camera is None):
         raise UserError("give a photo or video to calibrate from, or --camera N")
     path = profile_path(profile_name)
+    check_can_save(path)
     old = load(profile_name) if path.is_file() else None
     name = source or f"camera {camera}"
     try:
@@ -576,11 +589,18 @@ def history(pose_name, limit, plot, export_format, output, db):
       posecheck history --pose malasana --plot malasana.png
       posecheck history --export csv --output sessions.csv
     """
-    from posecheck.report.history import HistoryError, default_path, read
+    from posecheck.report.history import (
+        HistoryError,
+        default_path,
+        read,
+        recorded_poses,
+    )
 
     _check_history_options(plot, export_format, output)
     listing = not (pose_name or plot or export_format)
     try:
+        if pose_name:
+            _check_history_pose(pose_name, recorded_poses(db or default_path()))
         runs = read(db or default_path(), pose_name, limit if listing else None)
     except HistoryError as exc:
         raise UserError(str(exc)) from None
@@ -591,6 +611,13 @@ def history(pose_name, limit, plot, export_format, output, db):
                    "No sessions in the history yet: live, routine and analyze record theirs.")
     else:
         _show_history(runs, pose_name, limit, plot)
+
+
+def _check_history_pose(name: str, recorded: list[str]) -> None:
+    """A pose to show must be a bundled one or one in the history (a custom pose file's)."""
+    valid = list(dict.fromkeys([*builtin_names(), *recorded]))
+    if name not in valid:
+        raise UserError(unknown_pose(name, valid))
 
 
 def _check_history_options(plot, export_format, output) -> None:
@@ -633,8 +660,9 @@ def _show_history(runs, pose_name, limit, plot) -> None:
     if pose_name:
         spec = specs.get(pose_name)
         cues = {c.id: fill_cue(c.cue, None) for c in spec.checks} if spec else {}
+        names = {c.id: c.name for c in spec.checks} if spec else {}
         click.echo(format_progress(spec.title if spec else pose_name, daily(runs, pose_name),
-                                   top_faults(runs, pose_name), cues))
+                                   top_faults(runs, pose_name), cues, names))
         runs = only_pose(runs, pose_name)
     else:
         click.echo(format_sessions(runs[:limit]))  # with --plot: all runs were read

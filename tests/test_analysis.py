@@ -125,10 +125,13 @@ def _clip_30fps(sample, out, repeat=3):
 
 def test_fast_judges_a_third_of_a_30fps_clip_and_credits_the_same_hold(tmp_path):
     """--fast on a 30 fps clip judges every 3rd frame (10 a second), still writes every
-    frame of the annotated video, and credits the hold within 0.2 s of judging them all."""
+    frame of the annotated video, and credits the hold within 0.2 s of judging them all.
+    The summary counts the clip's frames and says how many were judged."""
     from pathlib import Path
 
     import cv2
+
+    from posecheck.report.builder import format_summary
 
     sample = Path(__file__).resolve().parents[1] / "samples" / "malasana-front-correct.mp4"
     clip = _clip_30fps(sample, tmp_path / "clip30.mp4")
@@ -136,8 +139,15 @@ def test_fast_judges_a_third_of_a_30fps_clip_and_credits_the_same_hold(tmp_path)
     pose = [load_pose("malasana")]
     full = analyze(str(clip), pose, Outputs()).summary
     out = str(tmp_path / "fast.mp4")
-    fast = analyze(str(clip), pose, Outputs(video=out), fast=True).summary
-    assert fast.frames == -(-frames // 3)
+    report = tmp_path / "fast.json"
+    fast = analyze(str(clip), pose, Outputs(video=out, report=str(report)), fast=True).summary
+    judged = -(-frames // 3)
+    assert (fast.frames, fast.judged_frames) == (frames, judged)
+    assert (full.frames, full.judged_frames) == (frames, frames)
+    saved = json.loads(report.read_text())
+    assert (saved["frames"], saved["judged_frames"]) == (frames, judged)
+    assert f"({frames} frames, {judged} of them judged)" in format_summary(fast)
+    assert f"({frames} frames)" in format_summary(full)
     assert int(cv2.VideoCapture(out).get(cv2.CAP_PROP_FRAME_COUNT)) == frames
     assert full.correct_s > 5
     assert abs(fast.correct_s - full.correct_s) <= 0.2

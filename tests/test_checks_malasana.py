@@ -56,7 +56,8 @@ def test_wrong_view_tells_where_to_put_the_camera():
     feet_wide = next(c for c in p.checks if c.id == "feet-wide")
     result = evaluate("malasana", body("malasana_side"))["feet-wide"]
     assert ck.unknown_reason(feet_wide, result) == (
-        "Can't judge feet-wide from here: place the camera facing you or behind you")
+        "To check feet a little wider than your shoulders, place the camera facing you or "
+        "behind you")
 
 
 @pytest.mark.parametrize("hidden, check_id, missing, reason", [

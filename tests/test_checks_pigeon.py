@@ -139,7 +139,7 @@ def test_hips_square_is_never_guessed(change):
     result = evaluate("pigeon", lm)["hips-square"]
     assert result.state == UNKNOWN
     assert ck.unknown_reason(pose("pigeon").checks[2], result) == \
-        "posecheck can't judge hips-square from a camera yet"
+        "Hips square to the front: no camera view can judge this yet"
 
 
 def test_hidden_back_ankle_makes_back_leg_unknown():

@@ -196,3 +196,106 @@ def test_video_writes_annotated_video_report_and_frames(tmp_path, realdata):
     assert len(rows) == source_count
     assert {"time_s", "pose", "spine-upright", "spine-upright_value"} <= set(rows[0])
     assert "score" in result.output and "correct hold" in result.output
+
+
+# --- every option and output checked before any work (issue 16, item 4) ---------------------
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+CLIP = SAMPLES / "malasana-side-correct.mp4"
+
+
+@pytest.fixture
+def no_model(monkeypatch):
+    """The model must not load: every check below comes before any work."""
+    from posecheck.io import detector
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the model loaded before the options were checked")
+
+    monkeypatch.setattr(detector.Detector, "__init__", refuse)
+
+
+@pytest.mark.parametrize("args, error", [
+    (["live", "--source", CLIP, "--no-window", "--record", "{tmp}/out.txt"],
+     "cannot write video to {tmp}/out.txt: use a .mp4 or .avi file name"),
+    (["routine", "--source", CLIP, "--no-window", "--record", "{tmp}/out.mov"],
+     "cannot write video to {tmp}/out.mov: use a .mp4 or .avi file name"),
+    (["live", "--source", CLIP, "--no-window", "--record", "{tmp}/no/out.mp4"],
+     "cannot write {tmp}/no/out.mp4: folder {tmp}/no does not exist (choose another path)"),
+    (["analyze", CLIP, "--out", "{tmp}/a.png"],
+     "cannot write video to {tmp}/a.png: use a .mp4 or .avi file name"),
+    (["analyze", CLIP, "--html", "{tmp}/x.txt"],
+     "cannot write the report page to {tmp}/x.txt: use a .html file name"),
+    (["live", "--pose", "malasana", "--side", "left", "--source", CLIP, "--no-window"],
+     "--side left: Malasana has no working side; --side is only for the poses with one "
+     "(figure-four, pigeon)"),
+    (["analyze", CLIP, "--pose", "happy-baby", "--side", "right"],
+     "--side right: Happy Baby has no working side; --side is only for the poses with one "
+     "(figure-four, pigeon)"),
+    (["calibrate", "--camera", "9"],
+     "no camera at index 9: connect one, try another index (--camera 10), or calibrate from "
+     "a photo or video of you standing: posecheck calibrate PHOTO|VIDEO"),
+], ids=["live-record-txt", "routine-record-mov", "live-record-no-folder", "analyze-out-png",
+        "analyze-html-txt", "live-side-malasana", "analyze-side-happy-baby",
+        "calibrate-no-camera"])
+def test_bad_options_fail_in_one_line_before_the_model_loads(tmp_path, no_model, args, error):
+    args = [str(a).format(tmp=tmp_path) for a in args]
+    assert one_line_error(invoke(*args)) == "Error: " + error.format(tmp=tmp_path)
+    assert list(tmp_path.iterdir()) == []  # nothing was written
+
+
+@pytest.mark.parametrize("command", [["analyze", CLIP, "--report"],
+                                     ["live", "--source", CLIP, "--no-window", "--record"]])
+def test_a_system_folder_says_choose_another_path_not_free_space(no_model, command):
+    name = "/proc/r.json" if command[0] == "analyze" else "/proc/out.mp4"
+    line = one_line_error(invoke(*command, name))
+    assert line.startswith(f"Error: cannot write {name}: ") and "space" not in line
+    assert line.endswith("(choose another path)")  # /proc takes no files, root or not
+
+
+def test_calibrate_checks_where_the_profile_goes_before_measuring(monkeypatch, no_model):
+    monkeypatch.setenv("XDG_CONFIG_HOME", "/proc/config")
+    line = one_line_error(invoke("calibrate", CLIP))
+    assert line.startswith("Error: cannot write /proc/config: ") and "space" not in line
+    assert line.endswith("(choose another path)")
+
+
+@pytest.mark.parametrize("args", [
+    ["analyze", CLIP, "--pose", "malasna"], ["live", "--pose", "malasna", "--no-window"],
+    ["score", CLIP, "--pose", "malasna"], ["poses", "show", "malasna"],
+    ["history", "--pose", "malasna"]])
+def test_a_mistyped_pose_is_named_with_the_poses_and_a_suggestion(no_model, args):
+    line = one_line_error(invoke(*args))
+    assert line.startswith("Error: unknown pose 'malasna': did you mean malasana? (valid: "
+                           "figure-four, happy-baby, malasana, pigeon")
+
+
+def test_a_pose_typo_lists_auto_where_auto_is_valid(no_model):
+    assert one_line_error(invoke("live", "--pose", "atuo", "--no-window")) == (
+        "Error: unknown pose 'atuo': did you mean auto? (valid: figure-four, happy-baby, "
+        "malasana, pigeon, auto, or a .toml file)")
+
+
+def test_history_knows_a_custom_pose_it_has_recorded():
+    from posecheck.report import history as h
+
+    h.save(h.Run("analyze", "2024-05-01T09:00:00+00:00", "2024-05-01T09:01:00+00:00",
+                 "clip.mp4", "done", {}, (h.PoseResult("my-lunge", None, 5.0, 5.0),)))
+    shown = invoke("history", "--pose", "my-lunge")
+    assert shown.exit_code == 0 and shown.output.startswith("my-lunge: 1 session")
+    assert invoke("history", "--pose", "pigeon").output == (
+        "No sessions of pigeon in the history yet.\n")
+    assert one_line_error(invoke("history", "--pose", "yoga")) == (
+        "Error: unknown pose 'yoga' (valid: figure-four, happy-baby, malasana, pigeon, "
+        "my-lunge)")
+
+
+# --- what the summary says --------------------------------------------------------------------
+
+def test_no_pose_found_says_so_instead_of_a_zero_target(tmp_path):
+    video = write_video(tmp_path / "room.mp4", [np.full((120, 160, 3), 90, np.uint8)] * 10)
+    result = invoke("analyze", video, "--no-progress", "--no-history")
+    assert result.exit_code == 0, result.output
+    assert "  correct hold  none: no pose was recognised, so there was no hold target" in (
+        result.output.splitlines())
+    assert "0 s target" not in result.output and "score" not in result.output

@@ -288,3 +288,20 @@ def test_detection_does_not_load_matplotlib_but_mediapipe_drawing_still_works():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["False", "2", "True"]
+
+
+def test_a_dropped_detector_is_closed_later_never_by_the_collector_mid_call():
+    """The garbage collector may drop a detector inside another detector's call (on the
+    detection thread); closing it there waited forever on mediapipe's dispatcher lock. A
+    dropped detector's model is set aside and closed when the next detector is made."""
+    import gc
+
+    from posecheck.io import detector as module
+
+    dropped = Detector()
+    landmarker = dropped._landmarker
+    del dropped
+    gc.collect()
+    assert landmarker in module._ORPHANS
+    with Detector():
+        assert landmarker not in module._ORPHANS

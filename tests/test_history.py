@@ -220,6 +220,16 @@ def test_an_auto_session_is_recorded_under_the_pose_it_saw(tmp_path):
     assert [r.id for r in h.read(path)] == [second, first]
 
 
+def test_a_practice_step_is_recorded_with_its_form_score(tmp_path):
+    step = replace(auto_session("malasana").steps[0], score=88)
+    run = h.from_practice(replace(auto_session("malasana"), steps=[step]), "T1")
+    assert run.results[0].score == 88
+    h.save(run, tmp_path / "h.sqlite3")
+    [back] = h.read(tmp_path / "h.sqlite3")
+    assert back.results[0].score == 88
+    assert format_sessions([back]).splitlines()[1].split()[4:7] == ["8.1", "s", "88"]
+
+
 def test_stored_summaries_read_back_typed(db):
     def typed(r: h.Run):
         return (AnalysisSummary if r.kind == "analyze" else PracticeSummary).from_json(r.summary)
@@ -390,7 +400,7 @@ def test_history_of_a_pose_gives_progress_and_cues_from_the_pose_file(db, utc):
         "  day         correct hold  best hold  sessions",
         "  2024-05-02         6.0 s      4.5 s         1",
         "Most frequent faults (total time in the fault):",
-        '  back-leg-long      7.5 s  "Straighten your leg behind you"',
+        '  Back leg long behind you      7.5 s  "Straighten your leg behind you"',
     ]
 
 
@@ -526,9 +536,14 @@ def test_a_live_auto_session_is_in_the_history_of_the_pose_it_saw(tmp_path, utc)
     [step] = PracticeSummary.from_json(run.summary).steps
     assert (step.pose, step.side) == ("pigeon", "right") and step.poses_seen_s["pigeon"] > 5
     assert run.results[0].pose == "pigeon" and run.results[0].correct_hold_s == step.correct_s
+    assert (run.results[0].side, run.results[0].target_s) == ("right", 30)
+    assert 0 < run.results[0].score == step.score <= 100  # scored as analyze scores
+    assert f"held {step.correct_s:5.1f} s of 30 s  score {step.score}  " in result.output
     listed = invoke("history", "--pose", "pigeon")
     assert listed.exit_code == 0, listed.output
     assert listed.output.startswith("Pigeon: 1 session on 1 day, best unbroken hold ")
+    row = invoke("history").output.splitlines()[1]
+    assert row.split()[6:] == [str(step.score), "done", "pigeon", "(right)"]
 
 
 def test_analyze_a_sample_then_history_shows_it():

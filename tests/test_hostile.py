@@ -144,6 +144,18 @@ def locked_folder(tmp: Path, monkeypatch) -> Path:
     return folder
 
 
+def read_only_disk(monkeypatch) -> None:
+    """A disk mounted read-only: creating any file fails with EROFS (as root too)."""
+    real_open = os.open
+
+    def refuse(path, flags, *args, **kwargs):
+        if flags & os.O_CREAT:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+
+
 def full_disk_for_reports(monkeypatch) -> None:
     """Every file report.py (and files.py, its atomic writer) opens takes a few bytes, then
     the disk is full (ENOSPC)."""
@@ -305,6 +317,16 @@ CASES = [
     Case("out-wrong-extension", lambda t, m: analyze(
         t, video(t / "v.mp4", (64, 48)), "--out", str(t / "a.mov")), 2,
          "cannot write video to {tmp}/a.mov: use a .mp4 or .avi file name"),
+    Case("html-wrong-extension", lambda t, m: analyze(
+        t, video(t / "v.mp4", (64, 48)), "--html", str(t / "page.txt")), 2,
+         "cannot write the report page to {tmp}/page.txt: use a .html file name"),
+    Case("report-read-only-disk", lambda t, m: (
+        read_only_disk(m), analyze(t, video(t / "v.mp4", (64, 48)), "--report",
+                                   str(t / "r.json")))[-1], 2,
+         "cannot write {tmp}/r.json: the disk is read-only (choose another path)"),
+    Case("pose-name-mistyped", lambda t, m: ["analyze", str(t / "v.mp4"), "--pose", "malasna"],
+         2, "unknown pose 'malasna': did you mean malasana? (valid: figure-four, happy-baby, "
+            "malasana, pigeon, auto, or a .toml file)"),
     Case("out-is-a-directory", lambda t, m: analyze(
         t, video(t / "v.mp4", (64, 48)), "--out", str(t)), 2,
          "Invalid value for '--out': File '{tmp}' is a directory."),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -217,7 +218,7 @@ def test_page_of_an_interrupted_run_names_the_fault_and_when():
     assert f"{SPINE_CUE}</b> &mdash; 3.0 s, from 0:01 to 0:04" in page
     assert "Can&#x27;t see your left ankle" in page
     assert "stopped before the end" in page
-    assert page.count("data:image/png;base64,") == 2
+    assert page.count("data:image/png;base64,") == 3  # the timeline, the plots and the goal
 
 
 @pytest.mark.parametrize("unseen, failing, headline", [
@@ -228,8 +229,6 @@ def test_the_headline_blames_the_form_only_when_a_fault_kept_it_from_correct(uns
                                                                               headline):
     """A core check the camera could not see (a folded Pigeon's front knee) is not a fault:
     when it, more than any fault, kept the form from correct, the headline says so."""
-    from dataclasses import replace
-
     frames = [replace(frame(i, unknown=("spine-upright",)), correct=False) for i in range(unseen)]
     frames += [frame(i, fail=("spine-upright",)) for i in range(unseen, unseen + failing)]
     builder = ReportBuilder([MALASANA], "clip.mp4", False, FPS)
@@ -238,7 +237,7 @@ def test_the_headline_blames_the_form_only_when_a_fault_kept_it_from_correct(uns
     builder.status = "done"
     page = render_page(builder.summary(), MALASANA, record(frames)[0])
     assert f'<p class="big">{headline}</p>' in page
-    said = "<p>Spine upright: Can&#x27;t see your left ankle.</p>" in page
+    said = "<p>Chest lifted, spine long: Can&#x27;t see your left ankle.</p>" in page
     assert said == (unseen > failing)
 
 
@@ -259,9 +258,55 @@ def folded_page(tmp_path_factory) -> str:
 def test_page_for_a_clip_is_self_contained_with_cues_plots_and_frames(folded_page):
     assert self_contained(folded_page)
     assert f"<b>{SPINE_CUE}</b> &mdash;" in folded_page
-    assert folded_page.count("data:image/png;base64,") == 2  # the timeline and the plots
+    assert folded_page.count("data:image/png;base64,") == 3  # the timeline, plots, goal
     assert 2 <= folded_page.count("data:image/jpeg;base64,") <= 6
     assert len(folded_page) < 1_000_000
+
+
+GOAL = re.compile(r'<figure class="goal"><img src="data:image/png;base64,[A-Za-z0-9+/=]{2000,}" '
+                  r'alt="The correct form: [^"]+"><figcaption>(.*?)</figcaption></figure>')
+
+
+def test_the_page_shows_the_goal_from_the_view_the_clip_was_filmed_from(folded_page):
+    assert GOAL.findall(folded_page) == ["The goal: Malasana, seen from the front"]
+
+
+def test_the_goal_is_the_side_held_seen_from_the_clips_view():
+    frames = [replace(frame(i, pose=PIGEON), side="right", view="side") for i in range(20)]
+    builder = ReportBuilder([PIGEON], "clip.mp4", False, FPS)
+    for r in frames:
+        builder.add(r)
+    builder.status = "done"
+    page = render_page(builder.summary(), PIGEON, record(frames, poses=(PIGEON,))[0])
+    assert GOAL.findall(page) == ["The goal: Pigeon, right leg forward, seen from your side"]
+
+
+def blank_video(path: Path) -> Path:
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 25.0, (160, 120))
+    for _ in range(5):
+        writer.write(np.zeros((120, 160, 3), np.uint8))
+    writer.release()
+    return path
+
+
+def test_no_goal_for_an_unrecognised_clip(tmp_path):
+    page_path = tmp_path / "r.html"
+    result = CliRunner(env={"XDG_DATA_HOME": str(tmp_path)}).invoke(
+        main, ["analyze", str(blank_video(tmp_path / "blank.mp4")), "--html", str(page_path),
+               "--no-progress"])
+    assert result.exit_code == 0, result.output
+    page = page_path.read_text(encoding="utf-8")
+    assert "No pose recognised" in page and 'class="goal"' not in page
+
+
+def test_no_goal_for_a_pose_file_that_is_not_a_built_in_one(tmp_path):
+    custom = replace(MALASANA, path=str(tmp_path / "malasana.toml"))
+    frames = [frame(i, pose=custom) for i in range(10)]
+    builder = ReportBuilder([custom], "clip.mp4", False, FPS)
+    for r in frames:
+        builder.add(r)
+    builder.status = "done"
+    assert 'class="goal"' not in render_page(builder.summary(), custom, record(frames, (custom,))[0])
 
 
 def test_page_for_a_photo_shows_the_picture_and_no_plots(tmp_path):
@@ -277,7 +322,7 @@ def test_page_for_a_photo_shows_the_picture_and_no_plots(tmp_path):
     assert self_contained(page)
     assert "Malasana" in page and "Check by check" in page and "The photo" in page
     assert page.count("data:image/jpeg;base64,") == 1
-    assert "data:image/png" not in page
+    assert page.count("data:image/png;base64,") == 1  # the goal's figure: no plots
 
 
 def test_an_interrupted_analysis_still_writes_its_page(tmp_path):
@@ -296,11 +341,7 @@ def test_an_interrupted_analysis_still_writes_its_page(tmp_path):
 
 
 def test_unwritable_html_path_is_a_one_line_error(tmp_path):
-    video = tmp_path / "blank.mp4"
-    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"mp4v"), 25.0, (160, 120))
-    for _ in range(5):
-        writer.write(np.zeros((120, 160, 3), np.uint8))
-    writer.release()
+    video = blank_video(tmp_path / "blank.mp4")
     result = CliRunner().invoke(main, ["analyze", str(video), "--html",
                                        str(tmp_path / "no" / "dir" / "r.html")])
     assert result.exit_code == 2
@@ -321,5 +362,21 @@ def test_a_folded_pigeon_photo_is_not_judged_rather_than_needing_work():
     builder.status = "done"
     page = render_page(builder.summary(), PIGEON, None)
     assert '<p class="big">posecheck could not judge your form in this photo.</p>' in page
-    assert ("<p>Front knee bent: Your front leg is hidden while you fold: it can&#x27;t be "
-            "checked.</p>") in page
+    assert ("<p>Front knee bent, shin across: Your front leg is hidden while you fold: it "
+            "can&#x27;t be checked.</p>") in page
+
+
+def test_the_page_names_checks_in_plain_words_not_ids():
+    """'Feet wide: Can't judge feet-wide from here' read as jargon: the page names a check
+    by its title and says where the camera would judge it, once."""
+    frames = [frame(i) for i in range(40)]
+    frames = [replace(f, results={**f.results, "feet-wide": ck.CheckResult(
+        "feet-wide", ck.UNKNOWN, None, (), wrong_view=True)}) for f in frames]
+    builder = ReportBuilder([MALASANA], "clip.mp4", False, FPS)
+    for r in frames:
+        builder.add(r)
+    builder.status = "done"
+    page = render_page(builder.summary(), MALASANA, record(frames)[0])
+    assert ("<li>To check feet a little wider than your shoulders, place the camera facing "
+            "you or behind you (4.0 s)</li>") in page
+    assert "feet-wide" not in page and "Feet wide" not in page

@@ -4,7 +4,6 @@ moving on, the keys, and every way a session can end keeping its summary."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -40,11 +39,15 @@ def test_live_on_a_correct_clip_credits_the_hold_and_records(tmp_path):
     result, summary = live(tmp_path, "malasana-side-correct.mp4", "--record", out)
     assert result.exit_code == 0, result.output
     assert "Live session: done" in result.output and "Summary saved" in result.output
+    assert "  (the 1 s get-ready countdown before the hold is not counted)" in (
+        result.output.splitlines())
     step = summary["steps"][0]
     assert summary["status"] == "done" and step["pose"] == "malasana"
+    assert summary["countdown_s"] == 1 and 90 <= step["score"] <= 100
     # the clip holds correct form for about 7.8 s, from 1.95 s (countdown: 1 s)
     assert 7.0 <= step["held_s"] <= 8.8
     assert SPINE not in summary["cues_s"]
+    assert step["faults_s"] == {}  # standing up at the end is no fault (analyze agrees)
     video = cv2.VideoCapture(str(out))
     frames = int(video.get(cv2.CAP_PROP_FRAME_COUNT))
     ok, picture = video.read()
@@ -59,7 +62,7 @@ def test_live_on_a_folded_spine_shows_the_cue_and_stops_the_credit(tmp_path):
     assert summary["cues_s"].get(SPINE, 0) >= 2.0  # the fault lasts 3 s
     assert step["faults_s"]["spine-upright"] >= 2.0
     assert step["held_s"] <= 5.8  # 4.8 s of correct form around the fault
-    assert "spine-upright" in result.output
+    assert "Chest lifted, spine long" in result.output  # its title, not the id
 
 
 def test_live_in_real_time_keeps_up_with_a_10_fps_clip(tmp_path):
@@ -108,6 +111,9 @@ def test_routine_moves_through_every_step_as_holds_complete(tmp_path, routine_vi
     assert times == sorted(times)  # one after another, each hold after its countdown
     assert "Routine session: done" in result.output
     assert "Figure Four (left)" in result.output
+    assert all(0 <= s["score"] <= 100 for s in summary["steps"])
+    assert result.output.splitlines()[-2] == (
+        "  (the 1 s get-ready countdown before each step is not counted)")
 
 
 def test_routine_that_ends_early_keeps_what_was_done(tmp_path):
@@ -120,6 +126,8 @@ def test_routine_that_ends_early_keeps_what_was_done(tmp_path):
     assert steps[0]["outcome"] == "completed"
     assert steps[1]["outcome"] == "stopped"  # Pigeon right was under way when the clip ended
     assert all(s["outcome"] == "not reached" for s in steps[2:])
+    assert steps[0]["score"] is not None  # never held, nothing to score:
+    assert [s["score"] for s in steps[2:]] == [None] * 4  # shown as "-" in the history
 
 
 # --- keys, and every way a session ends --------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 import wave
+from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -19,8 +20,11 @@ from posecheck.core.poses import load_all, load_pose
 from posecheck.core.timer import TimerSnapshot
 from posecheck.io import sound
 from posecheck.io.capture import Grabber
+from posecheck.report.builder import ReportBuilder
 from posecheck.report.practice import format_summary
+from posecheck.report.overlay import CUE_STYLE
 from posecheck.report.screen import DISPLAY_HEIGHT, Extras, compose, mirror_x
+from posecheck.report.summary import PracticeSummary
 
 
 def snap(current: float, total: float | None = None) -> TimerSnapshot:
@@ -95,7 +99,8 @@ def test_an_auto_session_is_named_by_the_pose_and_side_held_longest():
     [step] = s.summary().steps
     assert (step.pose, step.side) == ("pigeon", "right")  # 2.0 s of Pigeon, either side
     assert step.poses_seen_s == {"malasana": 1.5, "pigeon": 2.0}
-    assert step.to_json()["pose"] == "pigeon" and list(step.to_json())[-1] == "poses_seen_s"
+    assert step.to_json()["pose"] == "pigeon" and list(step.to_json())[-2:] == [
+        "poses_seen_s", "score"]
     assert format_summary(s.summary()).splitlines()[1].startswith("  Pigeon (right)     ")
 
 
@@ -103,8 +108,9 @@ def test_an_auto_session_that_saw_no_pose_names_none():
     s = auto_session()
     feed(s, [(None, None, 20)])
     [step] = s.summary().steps
-    assert (step.pose, step.side, step.poses_seen_s) == (None, None, {})
-    assert format_summary(s.summary()).splitlines()[1].startswith("  No pose recognised     ")
+    assert (step.pose, step.side, step.poses_seen_s, step.score) == (None, None, {}, None)
+    assert format_summary(s.summary()).splitlines()[1] == (
+        "  No pose recognised: nothing was held, and there was no hold target")
 
 
 def test_a_session_of_one_pose_keeps_its_name_and_counts_the_poses_seen():
@@ -119,6 +125,42 @@ def test_poses_are_counted_only_while_holding():
     s = auto_session(countdown_s=5.0)  # still getting ready
     feed(s, [("pigeon", "right", 20)])
     assert s.summary().steps[0].pose is None
+
+
+def test_a_step_has_the_form_score_analyze_would_give_the_same_frames():
+    """Frames at 10 fps of Malasana at varying quality (share of fault checks passing),
+    with a gap out of the pose: the live step and analyze's report score them alike, the
+    time-weighted quality over the time in the pose (1.0 + 0.3 + 0.8 of 2.5 s: 84)."""
+    malasana = load_pose("malasana")
+    passing = {c.id: ck.CheckResult(c.id, ck.PASS, None) for c in malasana.checks}
+    s = auto_session(Step("malasana"))
+    builder = ReportBuilder([malasana], "clip.mp4", False, 10.0)
+    t = 0.0
+    for quality, n in ((None, 1), (1.0, 10), (0.6, 5), (None, 5), (0.8, 10)):
+        for _ in range(n):
+            result = FrameResult(t, True, malasana, quality is not None, None, "side", None,
+                                 passing, quality=quality or 0.0)
+            s.record.add(result, t)
+            builder.add(result)
+            t = round(t + 0.1, 6)
+    assert s.summary().steps[0].score == builder.summary().score == 84
+
+
+def test_an_auto_step_is_scored_on_the_pose_it_is_named_by():
+    s = auto_session()
+    feed(s, [("pigeon", "right", 21), ("malasana", None, 10)])  # passing checks, quality 0
+    [step] = s.summary().steps
+    assert (step.pose, step.score, step.target_s) == ("pigeon", 0, 30)
+
+
+@pytest.mark.parametrize("mode, line", [
+    ("live", "  (the 5 s get-ready countdown before the hold is not counted)"),
+    ("routine", "  (the 5 s get-ready countdown before each step is not counted)")])
+def test_the_summary_says_the_countdown_is_not_counted(mode, line):
+    summary = PracticeSummary(mode, "camera 0", "done", "2024-05-02T07:00:00+00:00", 10, 0,
+                              None, [], {}, countdown_s=5.0)
+    assert format_summary(summary).splitlines()[-1] == line
+    assert line not in format_summary(replace(summary, countdown_s=0.0))
 
 
 # --- the grabber ---------------------------------------------------------------------------------
@@ -215,10 +257,17 @@ def test_the_picture_is_enlarged_and_mirrored(judged):
     assert not np.array_equal(picture, plain)
 
 
-def test_the_countdown_hides_the_timer_and_fills_the_middle(judged):
-    lm, result = judged
-    counting = compose(frame_for(lm), None, result, Extras(countdown_s=3.2))
-    holding = compose(frame_for(lm), None, result, Extras())
-    h, w = counting.shape[:2]
-    middle = (slice(h // 3, 2 * h // 3), slice(w // 3, 2 * w // 3))
-    assert counting[middle].std() > 3 * holding[middle].std() + 1  # "Get ready: 4" drawn there
+def test_the_countdown_takes_the_good_form_cue_and_hides_the_timer(judged):
+    """During the get-ready countdown good form is not "hold it and breathe" (the hold has
+    not begun): the cue reads "Get ready", in the cue's place, not over the body."""
+    lm, _ = judged
+    judge = Judge([load_pose("malasana")])
+    result = [judge.update(lm, i / 30) for i in range(60)][-1]
+    assert result.cue.kind == "good"
+    counting = compose(frame_for(lm), lm, result, Extras(countdown_s=3.2))
+    holding = compose(frame_for(lm), lm, result, Extras())
+    grey = CUE_STYLE["setup"][0]
+    band = counting[5:40].reshape(-1, 3).astype(int)
+    assert (np.abs(band - np.array(grey) * 0.9 - 90 * 0.1).sum(axis=1) < 30).mean() > 0.3
+    greenish = lambda img: ((img[..., 1].astype(int) - img[..., 2]) > 60).sum()
+    assert greenish(counting) < greenish(holding)  # no green band, no running timer bar

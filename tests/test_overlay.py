@@ -256,16 +256,17 @@ def test_timer_text(pose, state, current, words):
 
 
 def test_timer_bar_fill_is_coloured_by_state(pose):
-    def bar(state):
+    def bar(state):  # every check unknown: the only green or amber is the timer's bar
         snap = TimerSnapshot(state, 15.0, 15.0, 15.0)
-        out = overlay.draw_panel(background(), frame_result(pose, FAULT, timer=snap))
-        return out[480 - 17, 320:].astype(int)  # the middle row of the bottom strip
+        cue = Cue("Hold still", "setup")
+        out = overlay.draw_panel(background(), frame_result(pose, {}, cue=cue, timer=snap))
+        return out.reshape(-1, 3).astype(int)
 
     holding = bar("holding")
-    assert sum(green(p) for p in holding) > 40
+    assert sum(green(p) for p in holding) > 200
     grace = bar("grace")
     amber = (grace[:, 2] > 200) & (grace[:, 1] > 150) & (grace[:, 0] < 80)
-    assert amber.sum() > 40 and not any(green(p) for p in grace)
+    assert amber.sum() > 200 and not any(green(p) for p in grace)
     idle = bar("idle")
     assert not any(green(p) for p in idle) and not ((idle[:, 2] - idle[:, 0]) > 60).any()
 
@@ -297,8 +298,7 @@ def test_every_frame_size(pose, w, h):
     out = overlay.annotate(frame, lm, frame_result(pose, FAULT))
     assert out.shape == (h, w, 3)
     assert all(red(p) for p in along(out, lm, "right_hip", "right_knee"))
-    assert (out[: h // 4].min(axis=2) > 220).any()  # cue words
-    assert (out[h - h // 12:] != frame[h - h // 12:]).any()  # timer strip
+    assert (out.min(axis=2) > 220).any()  # cue words
 
 
 def test_sizes_grow_with_the_frame():
@@ -355,18 +355,76 @@ def test_an_unknown_check_names_the_view_that_would_judge_it(pose):
     assert overlay.check_hint(front_only, result) == ""
 
 
-def test_the_check_list_grows_to_hold_the_view_hint(pose):
+def test_the_list_names_checks_in_plain_words(pose):
+    """Titles from the pose file, not ids; the view hint after a dash, not in parentheses."""
     front_only = next(c for c in pose.checks if c.views == ("front",))
-    plain = frame_result(pose, {c.id: PASS for c in pose.checks})
-    hinted = frame_result(pose, {c.id: PASS for c in pose.checks if c is not front_only})
-    hinted.results[front_only.id] = CheckResult(front_only.id, UNKNOWN, None, (), wrong_view=True)
-    widths = []
-    for result in (plain, hinted):
-        img = overlay.draw_panel(background(), result)
-        shaded = (np.abs(img.astype(int) - background().astype(int)).sum(axis=2) > 0)
-        rows = shaded[int(0.3 * img.shape[0]):int(0.6 * img.shape[0])]
-        widths.append(max(np.flatnonzero(r).max() if r.any() else 0 for r in rows[:, :400]))
-    assert widths[1] > widths[0] + 30
+    result = frame_result(pose, {})
+    result.results[front_only.id] = CheckResult(front_only.id, UNKNOWN, None, (), wrong_view=True)
+    names = overlay.check_names(result)
+    assert names[[c.id for c in pose.checks].index(front_only.id)] == \
+        f"{front_only.title} - front view"
+    assert not any("-" in n.split(" - ")[0] and n.split(" - ")[0] == c.id
+                   for n, c in zip(names, pose.checks))
+    assert overlay.screen_text("Get into Pigeon (camera at your side)") == \
+        "Get into Pigeon, camera at your side"
+
+
+def test_a_photo_says_good_form_and_a_countdown_says_get_ready(pose):
+    good = frame_result(pose, {c.id: PASS for c in pose.checks},
+                        cue=Cue("Good form: hold it and breathe", "good"))
+    assert overlay.shown_cue(good) == ("Good form: hold it and breathe", "good")
+    assert overlay.shown_cue(replace(good, timer=None)) == ("Good form", "good")  # a photo
+    assert overlay.shown_cue(good, countdown_s=2.2) == ("Get ready: 3", "setup")
+    fault = frame_result(pose, FAULT)
+    assert overlay.shown_cue(fault, countdown_s=2.2) == ("Sink your hips lower", "fault")
+
+
+# --- where the panels go ----------------------------------------------------------------------
+
+FRAMES = [(854, 480), (640, 480), (270, 480), (1920, 1080), (1440, 1080), (1080, 1920)]
+
+
+def body_at(w: int, h: int, left: float, scale: float) -> Landmarks:
+    """The squat template at `scale` of the frame's height, its left edge at `left` x w."""
+    s = scale * h / 480
+    xyz = np.zeros((33, 3))
+    for name, (x, y) in SQUAT.items():
+        xyz[INDEX[name]] = ((x - 200) * s + left * w, (y - 104) * s + (h - 294 * s) / 2, 0.0)
+    return Landmarks(xyz, np.full(33, 0.99), w, h)
+
+
+@pytest.mark.parametrize("w, h", FRAMES)
+@pytest.mark.parametrize("left, scale", [(0.05, 0.6), (0.5, 0.6), (0.3, 0.9)])
+def test_panels_never_cover_the_head_hands_or_feet(pose, w, h, left, scale):
+    """Whatever the frame's shape and wherever the body stands: the cue, list, timer and
+    extra lines leave the head, hands and feet as the skeleton drew them, unless the body
+    fills the frame, when they are drawn see-through (still never over the head)."""
+    from posecheck.report import layout
+
+    lm = body_at(w, h, min(left, 1 - 250 * scale * h / 480 / w), scale)
+    result = frame_result(pose, FAULT, cue=Cue(LONG[:60], "fault"))
+    bare = overlay.draw_skeleton(_scene(w, h), lm, result)
+    full = overlay.draw_panel(bare.copy(), result, lm, ["Step 2 of 6: Pigeon, right side",
+                                                        "30 fps"])
+    keys = layout.key_boxes(lm, w, h)
+    plan = overlay.layout_of(bare, result, lm)
+    changed = np.abs(full.astype(int) - bare.astype(int)).sum(axis=2) > 0
+    for k in keys:
+        box = changed[max(0, k.y0):k.y1, max(0, k.x0):k.x1]
+        assert plan.faded or not box.any(), (k, plan)
+    assert (full.min(axis=2) > 220).any()  # the cue's words are there
+
+
+def test_the_column_goes_where_the_body_is_not():
+    from posecheck.report.layout import Box, Key, plan
+
+    right_body = Box(500, 40, 620, 460)
+    p = plan(640, 480, right_body, [], 60, 10)
+    assert p.cue == "side" and p.side.x1 <= 490 and not p.faded  # the free left side
+    phone = plan(270, 480, Box(30, 180, 240, 300), [], 60, 10)
+    assert phone.cue == "top" and phone.side.y0 >= 300 and phone.side.w == 270  # below
+    full = plan(640, 480, Box(10, 10, 630, 470), [Key(300, 10, 340, 50, 10)], 60, 10)
+    assert full.faded and full.cue == "bottom"  # the head is at the top
 
 
 def test_views_are_named_the_same_in_the_header_and_the_list():

@@ -182,7 +182,7 @@ def test_an_unsupported_check_is_always_unknown_and_says_why():
     assert elbows.unsupported == "the model cannot see it"
     result = ck.evaluate_check(elbows, body("malasana_front"), frozenset(NAMES), None, "front")
     assert result.state == ck.UNKNOWN
-    assert ck.unknown_reason(elbows, result) == "posecheck can't judge elbows from a camera yet"
+    assert ck.unknown_reason(elbows, result) == "Elbows: no camera view can judge this yet"  # no title: from the id
     assert not judgeable(elbows, "front") and judgeable(p.checks[0], "front")
 
 
@@ -201,7 +201,7 @@ BAD = [
      "bad.toml: top level: unknown key 'colour' (valid: name, title, description, camera, "
      "best_views, hold_s, priority, visibility, lying, side, recognise, phases, checks)"),
     ("unknown check key", variant(checks__0__treshold=3),
-     "bad.toml: check 'deep': unknown key 'treshold' (valid: id, kind, core, views, cue, what, "
+     "bad.toml: check 'deep': unknown key 'treshold' (valid: id, title, kind, core, views, cue, what, "
      "match, conditions, unsupported, max_elevation, say)"),
     ("unknown feature", variant(checks__0__conditions__0__feature="knee_angel"),
      f"bad.toml: check 'deep' condition 1: 'feature' = 'knee_angel' is not valid "

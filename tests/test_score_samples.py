@@ -104,3 +104,22 @@ def test_ctrl_c_keeps_the_clips_scored_so_far(tmp_path):
     assert stderr.strip().splitlines() == [
         f"Interrupted: scored {len(done['clips'])} of 6 clips (the JSON keeps them)."]
     assert done["overall"]["clips"] == len(done["clips"])
+
+
+PLANTED = {"malasana-side-spine-folded": "spine-upright", "malasana-front-palms-apart":
+           "palms-together", "happy-baby-side-knees-straight": "knees-90",
+           "figure-four-left-side-thigh-away": "thigh-to-chest", "pigeon-right-side-slumped":
+           "torso-supported", "happy-baby-side-shins-slanted": "soles-up",
+           "figure-four-right-side-ankle-off": "ankle-on-knee",
+           "malasana-side-heels-lifted": "heels-down"}
+
+
+def test_getting_into_and_out_of_the_pose_is_no_fault(scored):
+    """Every correct clip reports no fault (standing up out of Malasana used to read "Sink
+    your hips lower" for 0.7 s), and every fault clip still reports its planted fault."""
+    rows = {r["clip"][:-4]: r for r in scored["clips"]}
+    for name, row in rows.items():
+        if name.endswith(("-correct", "-correct-far")):
+            assert row["faults"] == [], name
+        else:
+            assert PLANTED[name] in row["faults"], (name, row["faults"])

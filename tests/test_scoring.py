@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from posecheck.cli import main
 from posecheck.core.poses import load_pose
+from posecheck.eval.evaluate import format_metrics
 from posecheck.eval.labels import ClipLabel, LabelsError, load_labels
 from posecheck.eval.scoring import Counts, FrameRecord, score_clip, summarise
 
@@ -132,6 +135,38 @@ def test_score_cli_on_labelled_real_clips(tmp_path, realdata):
     assert data["status"] == "done"
     assert {"precision", "recall", "f1", "hold_mae_s"} <= set(data["overall"])
     assert data["clips"][0]["pose"] == "figure-four"
+
+
+def test_score_prints_whole_percents_and_tenths_of_a_second_and_no_empty_side(tmp_path):
+    """Malasana has no sides: nothing to measure, so no "side right on -%"; the hold error
+    is in tenths of a second, not to four decimals."""
+    clip = Path(__file__).resolve().parents[1] / "samples" / "malasana-side-correct.mp4"
+    result = CliRunner().invoke(main, ["score", str(clip), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    *_, pose, hold, false_hold = result.output.splitlines()
+    assert pose == "pose recognised on 100% of labelled in-pose frames"
+    assert re.fullmatch(r"correct-hold error: \d+\.\d s per clip on average, "
+                        r"\d+\.\d s per 30 s of true hold", hold), hold
+    assert false_hold == "hold credited while a fault truly failed (a false 'good form'): " \
+                         "0 clips, 0.0 s"
+
+
+@pytest.mark.parametrize("overall, lines", [
+    ({"pose_recognition": 0.8333, "side_accuracy": 0.9167, "hold_mae_s": 0.6512,
+      "hold_error_per_30s": 1.7349, "false_hold_clips": 1, "false_hold_s": 0.2984},
+     ["pose recognised on 83% of labelled in-pose frames; side right on 92%",
+      "correct-hold error: 0.7 s per clip on average, 1.7 s per 30 s of true hold",
+      "hold credited while a fault truly failed (a false 'good form'): 1 clip, 0.3 s"]),
+    ({"pose_recognition": None, "side_accuracy": None, "hold_mae_s": None,
+      "hold_error_per_30s": None, "false_hold_clips": 0, "false_hold_s": 0},
+     ["pose recognised: n/a (no labelled in-pose frames)",
+      "correct-hold error: n/a (no clip from a view where a hold can be credited)",
+      "hold credited while a fault truly failed (a false 'good form'): 0 clips, 0.0 s"]),
+])
+def test_the_printed_metrics_round_sensibly_and_say_n_a(overall, lines):
+    ratios = dict.fromkeys(("precision", "recall", "f1", "judged_share", "unknown_correct"))
+    text = format_metrics({"checks": {}, "overall": ratios | overall})
+    assert text.splitlines()[-3:] == lines
 
 
 def test_score_without_a_label_asks_for_a_pose(tmp_path):

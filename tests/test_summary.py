@@ -29,17 +29,18 @@ SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 VIDEO_KEYS = ["source", "status", "kind", "pose", "pose_title", "side", "frames",
               "person_found", "person_frames", "message", "warnings", "poses_seen_s",
               "sides_s", "duration_s", "in_pose_s", "correct_s", "correct_form_s",
-              "longest_hold_s", "hold_target_s", "score", "correct", "by_side", "checks"]
+              "longest_hold_s", "hold_target_s", "score", "correct", "by_side", "checks",
+              "judged_frames"]
 PHOTO_KEYS = ["source", "status", "kind", "pose", "pose_title", "side", "frames",
               "person_found", "person_frames", "message", "warnings", "poses_seen_s",
               "sides_s", "duration_s", "in_pose_s", "correct_s", "correct_form_s",
               "longest_hold_s", "hold_target_s", "in_pose", "score", "correct", "checks"]
-VIDEO_CHECK_KEYS = ["kind", "core", "pass_s", "fail_s", "unknown_s"]
-PHOTO_CHECK_KEYS = ["kind", "core", "pass_s", "fail_s", "unknown_s", "state", "value"]
+VIDEO_CHECK_KEYS = ["title", "kind", "core", "pass_s", "fail_s", "unknown_s"]
+PHOTO_CHECK_KEYS = ["title", "kind", "core", "pass_s", "fail_s", "unknown_s", "state", "value"]
 PRACTICE_KEYS = ["mode", "source", "status", "started_at", "frames", "dropped_frames", "fps",
-                 "steps", "cues_s"]
+                 "steps", "cues_s", "countdown_s"]
 STEP_KEYS = ["pose", "side", "target_s", "held_s", "longest_s", "outcome", "started_s",
-             "ended_s", "faults_s", "poses_seen_s"]
+             "ended_s", "faults_s", "poses_seen_s", "score"]
 
 
 def video_summary() -> AnalysisSummary:
@@ -68,7 +69,8 @@ def practice_summary(warnings: list[str] | None = None) -> PracticeSummary:
         warnings=warnings or [], steps=[
             StepSummary("malasana", None, 30.0, correct_s=31.0, longest_hold_s=30.0,
                         outcome="completed", started_s=1.0, ended_s=40.0,
-                        faults_s={"spine-upright": 1.5}, poses_seen_s={"malasana": 33.2}),
+                        faults_s={"spine-upright": 1.5}, poses_seen_s={"malasana": 33.2},
+                        score=96),
             StepSummary("pigeon", "right", 30.0, correct_s=0.0, longest_hold_s=0.0,
                         outcome="not reached", started_s=None, ended_s=None, faults_s={})])
 
@@ -112,7 +114,7 @@ def test_attributes_name_the_same_things_as_the_reports_keys():
                               "held_s": 31.0, "longest_s": 30.0, "outcome": "completed",
                               "started_s": 1.0, "ended_s": 40.0,
                               "faults_s": {"spine-upright": 1.5},
-                              "poses_seen_s": {"malasana": 33.2}}
+                              "poses_seen_s": {"malasana": 33.2}, "score": 96}
 
 
 def test_a_practice_session_gives_the_summary_keys_in_order():
@@ -154,14 +156,15 @@ def test_parts_read_back_from_their_json():
     assert StepSummary.from_json(step.to_json()) == step
 
 
-def test_a_step_saved_before_poses_were_counted_reads_back():
+def test_a_summary_saved_before_poses_scores_and_the_countdown_were_kept_reads_back():
     data = practice_summary().to_json()
+    del data["countdown_s"]
     for step in data["steps"]:
-        del step["poses_seen_s"]
+        del step["poses_seen_s"], step["score"]
     summary = PracticeSummary.from_json(data)
-    assert [s.poses_seen_s for s in summary.steps] == [{}, {}]
+    assert [(s.poses_seen_s, s.score) for s in summary.steps] == [({}, None), ({}, None)]
     assert summary == replace(practice_summary(), steps=[
-        replace(s, poses_seen_s={}) for s in practice_summary().steps])
+        replace(s, poses_seen_s={}, score=None) for s in practice_summary().steps])
 
 
 def test_summaries_are_written_as_their_json(tmp_path):
@@ -198,7 +201,7 @@ def test_the_analyze_report_is_the_summary_json(tmp_path):
     text = report.read_text()
     data = json.loads(text)
     assert list(data) == VIDEO_KEYS
-    assert all(list(c)[:5] == VIDEO_CHECK_KEYS for c in data["checks"].values())
+    assert all(list(c)[:6] == VIDEO_CHECK_KEYS for c in data["checks"].values())
     summary = AnalysisSummary.from_json(data)
     assert json.dumps(summary.to_json(), indent=2) + "\n" == text
     assert result.output.startswith(format_summary(summary) + "\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 from pathlib import Path
@@ -11,6 +12,7 @@ import numpy as np
 import pytest
 
 from posecheck.io import video
+from posecheck.io.files import unwritable
 from posecheck.io.video import (
     IMAGE_EXTS,
     FrameSource,
@@ -373,7 +375,33 @@ def test_write_after_close_is_an_error(tmp_path):
 
 def test_check_writable_accepts_a_new_file_without_creating_it(tmp_path):
     check_writable(tmp_path / "report.json")
-    assert not (tmp_path / "report.json").exists()
+    assert list(tmp_path.iterdir()) == []  # its trial file is gone too
+
+
+def test_check_writable_tries_the_folder_a_real_write_would_meet():
+    """/proc exists and, for root, passes every permission check, yet takes no files."""
+    with pytest.raises(InputError) as err:
+        check_writable("/proc/r.json")
+    assert str(err.value) in (
+        "cannot write /proc/r.json: /proc is not a folder files can be saved in (choose "
+        "another path)",  # root
+        "cannot write /proc/r.json: folder /proc is not writable (choose another path)")
+
+
+@pytest.mark.parametrize("code, words", [
+    (errno.ENOSPC, "No space left on device (free some space or choose another path)"),
+    (errno.EDQUOT, "Disk quota exceeded (free some space or choose another path)"),
+    (errno.EACCES, "permission denied (choose another path)"),
+    (errno.EPERM, "permission denied (choose another path)"),
+    (errno.EROFS, "the disk is read-only (choose another path)"),
+    (errno.ENOENT, "{d} is not a folder files can be saved in (choose another path)"),
+    (errno.EIO, "Input/output error (choose another path)"),
+])
+def test_a_failed_write_says_what_went_wrong_and_what_to_do(tmp_path, code, words):
+    error = OSError(code, os.strerror(code))
+    assert unwritable(tmp_path / "r.json", error) == words.format(d=tmp_path)
+    assert unwritable(tmp_path / "gone" / "r.json", OSError(errno.ENOENT, "x")) == (
+        f"folder {tmp_path}/gone does not exist (choose another path)")
 
 
 @pytest.mark.parametrize(

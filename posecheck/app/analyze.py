@@ -18,7 +18,16 @@ from posecheck.core.proportions import POPULATION, Range
 from posecheck.core.smoothing import LandmarkSmoother
 from posecheck.io.background import Worker, prefetched
 from posecheck.io.detector import Detector
-from posecheck.io.video import FrameSource, VideoWriter, check_writable, open_source, write_image
+from posecheck.io.video import (
+    PICTURE_EXTS,
+    FrameSource,
+    InputError,
+    VideoWriter,
+    check_video_path,
+    check_writable,
+    open_source,
+    write_image,
+)
 from posecheck.report.builder import FrameCsv, ReportBuilder, write_json
 from posecheck.report.overlay import annotate
 from posecheck.report.summary import AnalysisSummary
@@ -109,16 +118,24 @@ class CsvSink:
 
 
 class ReportSink:
-    """Feeds the report builder; rewrites the JSON report every few seconds of work."""
+    """Feeds the report builder; rewrites the JSON report every few seconds of work. It takes
+    every frame, to count them: a frame between judged ones (`--fast`) comes with the last
+    judged result again, and is counted without being judged twice."""
 
     name = "report"
+    every_frame = True
 
     def __init__(self, builder: ReportBuilder, path: str | None,
                  clock: Callable[[], float] = time.monotonic):
         self.builder, self.path, self.clock = builder, path, clock
         self._written = clock()
+        self._last: FrameResult | None = None
 
     def frame(self, image, t, lm, result) -> None:
+        if result is self._last:
+            self.builder.carried += 1
+            return
+        self._last = result
         self.builder.add(result)
         if self.path and self.clock() - self._written >= REPORT_EVERY_S:
             write_json(self.path, self.builder.summary().to_json())
@@ -129,9 +146,15 @@ class ReportSink:
             write_json(self.path, self.builder.summary().to_json())
 
 
-def check_outputs(outputs: Outputs) -> None:
-    """Fail before any work if an output cannot be written."""
-    for path in (outputs.video, outputs.report, outputs.frames, outputs.html):
+def check_outputs(outputs: Outputs, photo: bool = False) -> None:
+    """Fail before any work if an output cannot be written, or its name is of the wrong
+    kind (the video: .mp4 or .avi, or for a `photo` also .png or .jpg; the page: .html)."""
+    if outputs.video:
+        check_video_path(outputs.video, photo)
+    if outputs.html and Path(outputs.html).suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"cannot write the report page to {outputs.html}: use a .html file "
+                         "name")
+    for path in (outputs.report, outputs.frames, outputs.html):
         if path:
             check_writable(path)
 
@@ -147,8 +170,8 @@ def analyze(path: str, poses: list[PoseSpec], outputs: Outputs, side: str | None
     `ranges`: the plausible bone lengths (a personal profile's, else the population's).
     `fast`: judge about FAST_FPS frames per second, carrying each result to the frames
     between (the annotated video still has every frame)."""
-    check_outputs(outputs)
     with open_source(path) as source:
+        check_outputs(outputs, source.is_image)
         builder = ReportBuilder(poses, str(path), source.is_image, source.fps)
         mode = "image" if source.is_image else "video"
         with Detector(model, mode=mode) as detector:
@@ -199,7 +222,7 @@ def _sinks(outputs: Outputs, source: FrameSource, poses: list[PoseSpec],
            builder: ReportBuilder) -> list:
     sinks: list = []
     if outputs.video:
-        if source.is_image and Path(outputs.video).suffix.lower() in (".png", ".jpg", ".jpeg"):
+        if source.is_image and Path(outputs.video).suffix.lower() in PICTURE_EXTS:
             sinks.append(ImageSink(outputs.video))
         else:
             sinks.append(VideoSink(outputs.video, source.fps, (source.width, source.height)))

@@ -16,6 +16,9 @@ from posecheck.io.video import open_source
 
 __all__ = ["CalibrationError", "detect_frames", "measure_frames"]
 
+#: What to do without a camera: calibrate takes a photo or a video instead.
+NO_CAMERA = "calibrate from a photo or video of you standing: posecheck calibrate PHOTO|VIDEO"
+
 
 class Bodies:
     """The loop's sink: each frame's time and detected body (or None), in order."""
@@ -40,12 +43,16 @@ def detect_frames(source: str | None, camera: int | None, seconds: float,
     frames needed (1 for a photo)."""
     bodies = Bodies()
     if source is None:
-        with Detector(model, mode="video") as detector:
-            grabber = Grabber(CameraReader(camera), keep_all=True).start()
-            try:
-                _detect(grabber.frames(timeout=1.0), detector, seconds, bodies)
-            finally:
-                grabber.stop()
+        reader = CameraReader(camera, instead=NO_CAMERA)  # found before the model loads
+        try:
+            with Detector(model, mode="video") as detector:
+                grabber = Grabber(reader, keep_all=True).start()
+                try:
+                    _detect(grabber.frames(timeout=1.0), detector, seconds, bodies)
+                finally:
+                    grabber.stop()
+        finally:
+            reader.close()  # also when the model fails (closing twice is harmless)
         return bodies.found, MIN_VIDEO_FRAMES
     with open_source(source) as frames, \
             Detector(model, mode="image" if frames.is_image else "video") as detector:

@@ -125,8 +125,8 @@ def run(frames: Iterable[Frame], detect: Callable, judging: Judging, sinks: list
     """Run the pipeline over `frames` ((image, seconds) pairs) until they end or `stop()`.
 
     `detect(image, t)` returns Landmarks or None. With `every` > 1 only every `every`-th
-    frame is detected and judged; the frames between go to the sinks that draw every frame
-    (`every_frame = True`) with the last judged landmarks and result. With `ahead` > 0,
+    frame is detected and judged; the frames between go to the sinks that take every frame
+    (`every_frame = True`) with the last judged landmarks and result (the same objects). With `ahead` > 0,
     detection runs on its own thread, up to `ahead` frames ahead of judging and the sinks.
     A None in `frames` (a camera with no new frame yet) calls `idle()`. `on_frame` is told
     each judged frame's result. KeyboardInterrupt propagates after the frame in progress;

@@ -12,18 +12,18 @@ from pathlib import Path
 from posecheck.app.live import Options, Session, live_plan, routine_plan
 from posecheck.core.judge import Judge
 from posecheck.core.plan import ROUTINE, Step
-from posecheck.core.poses import PoseSpec, load_all, load_pose
+from posecheck.core.poses import PoseSpec, load_pose
 from posecheck.core.proportions import POPULATION, Range
 from posecheck.io.capture import CameraReader, FileReader, Grabber
 from posecheck.io.detector import Detector
 from posecheck.io.profile import Profile
 from posecheck.io.recorder import Recorder
 from posecheck.io.sound import Beeper
+from posecheck.io.video import check_video_path, check_writable
 from posecheck.io.voice import Voice
-from posecheck.io.video import check_writable
 from posecheck.io.window import NoWindow, Window
 from posecheck.report.builder import write_json
-from posecheck.report.summary import PracticeSummary
+from posecheck.report.summary import AUTO, PracticeSummary
 
 
 @dataclass
@@ -56,11 +56,11 @@ def default_report(mode: str) -> str:
     return str(folder / f"{mode}-{datetime.now():%Y%m%d-%H%M%S}.json")
 
 
-def run_live(pose_name: str, side: str | None, setup: Setup) -> tuple[PracticeSummary, str]:
-    """One pose (or any, with 'auto') until the user stops or the source ends."""
-    poses = _personal(_with_hold(load_all() if pose_name == "auto" else [load_pose(pose_name)],
-                                 setup.hold_s), setup.profile)
-    pose_name = poses[0].name if len(poses) == 1 else pose_name
+def run_live(poses: list[PoseSpec], side: str | None, setup: Setup
+             ) -> tuple[PracticeSummary, str]:
+    """One pose (or any of several: auto) until the user stops or the source ends."""
+    poses = _personal(_with_hold(poses, setup.hold_s), setup.profile)
+    pose_name = poses[0].name if len(poses) == 1 else AUTO
     hold = poses[0].hold_s if len(poses) == 1 else setup.hold_s
     plan = live_plan(Step(pose_name, side), setup.countdown_s)
 
@@ -100,9 +100,10 @@ def _ranges(profile: Profile | None) -> dict[str, Range]:
 
 def _run(mode: str, plan, judge, setup: Setup, advance: bool, hold_s
          ) -> tuple[PracticeSummary, str]:
-    for path in (setup.record, setup.report):
-        if path:
-            check_writable(path)
+    if setup.record:
+        check_video_path(setup.record)
+    if setup.report:
+        check_writable(setup.report)
     report = setup.report or default_report(mode)
     if setup.source:
         reader = FileReader(setup.source, realtime=not setup.every_frame)

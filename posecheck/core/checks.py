@@ -213,8 +213,9 @@ def unknown_reason(check: Check, result: CheckResult, phase: Phase | None = None
     the phase's own words: no camera move would help."""
     if hidden_by(phase, side, result.missing):
         return phase.hidden_cue
+    what = check.name[:1].lower() + check.name[1:]
     if check.unsupported:
-        return f"posecheck can't judge {check.id} from a camera yet"
+        return f"{check.name}: no camera view can judge this yet"
     if result.too_high:
         return "The camera looks down too steeply to judge this: lower it to hip height"
     if result.unsure:
@@ -222,13 +223,13 @@ def unknown_reason(check: Check, result: CheckResult, phase: Phase | None = None
         return f"Not sure from here: {cue[:1].lower()}{cue[1:]}?"
     if result.wrong_view:
         where = " or ".join(PLACEMENT[v] for v in check.views[:2])
-        return f"Can't judge {check.id} from here: place the camera {where}"
+        return f"To check {what}, place the camera {where}"
     if result.missing:
         names = ", ".join(landmark_words(n) for n in result.missing[:2])
         return f"Can't see your {names}"
     if result.no_side:
         return "Can't tell which side you are working: let the camera see both legs"
-    return f"Can't judge {check.id} yet"
+    return f"Can't judge {what} yet"
 
 
 def hidden_by(phase: Phase | None, side: str | None, missing: tuple[str, ...]) -> bool:

@@ -38,9 +38,10 @@ class StepResult:
     started_t: float | None = None  # when its hold phase began
     ended_t: float | None = None
     outcome: str = "not reached"  # completed | skipped | stopped | not reached
-    faults_s: dict[str, float] = field(default_factory=dict)
     #: seconds holding in each recognised (pose, side): what an auto live step practised
     poses_s: dict[tuple[str, str | None], float] = field(default_factory=dict)
+    #: per pose, the sum of frame quality x seconds while holding in it (its form score)
+    quality_s: dict[str, float] = field(default_factory=dict)
 
 
 class Plan:

@@ -7,6 +7,7 @@ file is ever evaluated as code. Every error names the file, the place and the va
 
 from __future__ import annotations
 
+import difflib
 import math
 import tomllib
 import unicodedata
@@ -57,6 +58,12 @@ class Check:
     max_elevation: float | None = None
     #: what the voice says for this fault (None: the cue; "": nothing)
     say: str | None = None
+    #: its name for people to read ("Heels down"); the id stays in JSON, CSV and `poses show`
+    title: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.title or self.id.replace("-", " ").capitalize()
 
 
 @dataclass(frozen=True)
@@ -219,7 +226,7 @@ def _check(path: str, index: int, table: object, asymmetric: bool) -> Check:
     if isinstance(table, dict) and isinstance(table.get("id"), str):
         where = f"check '{_show(table['id'])}'"
     r = _Reader(path, where, table,
-                ("id", "kind", "core", "views", "cue", "what", "match", "conditions",
+                ("id", "title", "kind", "core", "views", "cue", "what", "match", "conditions",
                  "unsupported", "max_elevation", "say"))
     check_id = r.get("id", str)
     kind = r.choice("kind", KINDS)
@@ -241,6 +248,7 @@ def _check(path: str, index: int, table: object, asymmetric: bool) -> Check:
         unsupported,
         r.number("max_elevation", None, 0, 90),
         say,
+        r.get("title", str, "").strip(),
     )
 
 
@@ -344,15 +352,24 @@ def builtin_names() -> list[str]:
     return sorted(p.stem for p in builtin_dir().glob("*.toml"))
 
 
-def load_pose(name_or_path: str) -> PoseSpec:
-    """A bundled pose by name (e.g. 'malasana'), or a pose file by path."""
+def load_pose(name_or_path: str, also: tuple[str, ...] = ()) -> PoseSpec:
+    """A bundled pose by name (e.g. 'malasana'), or a pose file by path. `also`: other words
+    the caller accepts in the same place (e.g. "auto"), named in the error for a typo."""
     candidate = builtin_dir() / f"{name_or_path}.toml"
     if candidate.is_file():
         return load_pose_file(candidate)
     if name_or_path.endswith(".toml") or Path(name_or_path).is_file():
         return load_pose_file(name_or_path)
-    raise PoseFileError(
-        f"unknown pose '{name_or_path}' (valid: {', '.join(builtin_names())}, or a .toml file)")
+    raise PoseFileError(unknown_pose(name_or_path, [*builtin_names(), *also],
+                                     ", or a .toml file"))
+
+
+def unknown_pose(name: str, valid: list[str], more: str = "") -> str:
+    """The words for a pose name none of `valid`: a near miss first ("did you mean
+    malasana?"), then the valid names and `more` (e.g. ", or a .toml file")."""
+    near = difflib.get_close_matches(name, valid, n=1)
+    hint = f": did you mean {near[0]}?" if near else ""
+    return f"unknown pose '{name}'{hint} (valid: {', '.join(valid)}{more})"
 
 
 def load_all() -> list[PoseSpec]:

@@ -1,7 +1,8 @@
 """The coach's spoken words: what the voice says for each cue, step and milestone.
 
-The screen can afford detail ("Can't judge knees-90 from here: place the camera at your
-side"); a person lying on the mat hears one short sentence ("Move the camera to your side").
+The screen can afford detail ("To check knees over hips, bent to 90 degrees, place the camera
+at your side"); a person lying on the mat hears one short sentence ("Move the camera to your
+side").
 Every sentence comes from a pose file or from here, so `built_in_sentences` can list all the
 built-in poses can make the voice say: those are pre-made as audio, and a custom pose's own
 `say` texts need a speech engine.

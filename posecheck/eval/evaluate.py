@@ -164,14 +164,31 @@ def format_metrics(m: dict) -> str:
                      f"{_pct(c['unknown_correct']):>7}  ({fr['tp'] + fr['fn']}/"
                      f"{fr['fp'] + fr['tn'] + fr['unjudged']})")
     o = m["overall"]
+    clips = o["false_hold_clips"]
     lines += [
         f"{'overall':<20} {_pct(o['precision']):>5} {_pct(o['recall']):>5} {_pct(o['f1']):>5} "
         f"{_pct(o['judged_share']):>7} {_pct(o['unknown_correct']):>7}",
-        f"pose recognised on {_pct(o['pose_recognition']).strip()}% of labelled in-pose frames; "
-        f"side right on {_pct(o['side_accuracy']).strip()}%",
-        f"correct-hold error: {o['hold_mae_s']} s per clip on average, "
-        f"{o['hold_error_per_30s']} s per 30 s of true hold",
+        _recognition_line(o), _hold_error_line(o),
         f"hold credited while a fault truly failed (a false 'good form'): "
-        f"{o['false_hold_clips']} clips, {o['false_hold_s']} s",
+        f"{clips} clip{'s' * (clips != 1)}, {o['false_hold_s']:.1f} s",
     ]
     return "\n".join(lines)
+
+
+def _recognition_line(o: dict) -> str:
+    """Pose (and side) recognition, in whole percent; a part with nothing to measure (no
+    clip of a pose with sides) is left out."""
+    if o["pose_recognition"] is None:
+        return "pose recognised: n/a (no labelled in-pose frames)"
+    line = f"pose recognised on {_pct(o['pose_recognition']).strip()}% of labelled in-pose frames"
+    if o["side_accuracy"] is not None:
+        line += f"; side right on {_pct(o['side_accuracy']).strip()}%"
+    return line
+
+
+def _hold_error_line(o: dict) -> str:
+    if o["hold_mae_s"] is None:
+        return "correct-hold error: n/a (no clip from a view where a hold can be credited)"
+    per_30 = o["hold_error_per_30s"]
+    return (f"correct-hold error: {o['hold_mae_s']:.1f} s per clip on average"
+            + ("" if per_30 is None else f", {per_30:.1f} s per 30 s of true hold"))

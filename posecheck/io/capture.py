@@ -45,7 +45,11 @@ class Reader(Protocol):
 
 
 class CameraReader:
-    def __init__(self, index: int, size: tuple[int, int] = CAMERA_SIZE) -> None:
+    """An OpenCV camera. No camera at `index` is an InputError that ends with `instead`: what
+    the command can use in its place."""
+
+    def __init__(self, index: int, size: tuple[int, int] = CAMERA_SIZE,
+                 instead: str = "practise on a video with --source FILE") -> None:
         self.index = index
         trap = StderrTrap()
         with trap:
@@ -59,7 +63,7 @@ class CameraReader:
         if not ok:
             self._capture.release()
             raise InputError(f"no camera at index {index}: connect one, try another index "
-                             f"(--camera {index + 1}), or practise on a video with --source FILE")
+                             f"(--camera {index + 1}), or {instead}")
         self._first: np.ndarray | None = first
 
     def read(self) -> tuple[np.ndarray, float | None] | None:

@@ -21,8 +21,10 @@ import importlib.abc
 import importlib.machinery
 import importlib.resources
 import importlib.util
+import atexit
 import os
 import sys
+import threading
 import weakref
 import zipfile
 from pathlib import Path
@@ -156,6 +158,38 @@ def _create_landmarker(path: Path, mode: str, num_poses: int, detection: float,
         raise _not_a_model(path, error, trap.text()) from None
 
 
+#: Landmarkers of detectors that were never closed, waiting to be closed. The garbage
+#: collector may drop a detector on any thread, even inside another landmarker's call,
+#: where closing it would wait on the lock that call holds (mediapipe's dispatcher): so a
+#: dropped detector's landmarker is only put here, and closed when the next detector is made
+#: or closed, or at exit (with the detectors still open).
+_ORPHANS: list[Any] = []
+_ORPHANS_LOCK = threading.Lock()
+_OPEN: weakref.WeakSet = weakref.WeakSet()
+
+
+def _orphan(landmarker: Any) -> None:
+    with _ORPHANS_LOCK:
+        _ORPHANS.append(landmarker)
+
+
+def _close_orphans() -> None:
+    with _ORPHANS_LOCK:
+        orphans = list(_ORPHANS)
+        _ORPHANS.clear()
+    for landmarker in orphans:
+        _close_landmarker(landmarker)
+
+
+def _close_all() -> None:
+    for detector in list(_OPEN):
+        detector.close()
+    _close_orphans()
+
+
+atexit.register(_close_all)
+
+
 def _close_landmarker(landmarker: Any) -> None:
     """Closes a PoseLandmarker quietly; never raises (also runs at interpreter exit).
 
@@ -252,7 +286,10 @@ class Detector:
         except BaseException:
             self._trap.close()
             raise
-        self._finalizer = weakref.finalize(self, _close_landmarker, self._landmarker)
+        self._finalizer = weakref.finalize(self, _orphan, self._landmarker)
+        self._finalizer.atexit = False  # _close_all closes it, before the interpreter goes
+        _OPEN.add(self)
+        _close_orphans()
 
     def detect(self, frame_bgr: np.ndarray, t_s: float) -> Landmarks | None:
         """The (largest) person's landmarks in this frame, in pixels, or None when nobody is found.
@@ -314,7 +351,9 @@ class Detector:
 
     def close(self) -> None:
         """Releases the model (safe to call twice); detect() afterwards raises RuntimeError."""
-        self._finalizer()
+        if self._finalizer.detach() is not None:
+            _close_landmarker(self._landmarker)
+        _close_orphans()
         self._trap.close()
 
     def __enter__(self) -> "Detector":

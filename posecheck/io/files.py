@@ -1,7 +1,9 @@
-"""Writing a file so a reader sees the old content or the new, never half of one."""
+"""Files: why one cannot be read or written, in words, and writing one so a reader sees the
+old content or the new, never half of one."""
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -18,6 +20,31 @@ def unreadable(path: Path) -> str | None:
     if path.stat().st_size == 0:
         return "empty"
     return None
+
+
+def unwritable(path: Path, exc: OSError) -> str:
+    """Why `path` could not be written, from the error's errno, and what to do about it:
+    free some space only when the disk is full; otherwise choose another path."""
+    folder = path.parent
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{exc.strerror or 'the disk is full'} (free some space or choose another path)"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied (choose another path)"
+    if exc.errno == errno.EROFS:
+        return "the disk is read-only (choose another path)"
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        if not folder.is_dir():
+            return f"folder {folder} does not exist (choose another path)"
+        return f"{folder} is not a folder files can be saved in (choose another path)"
+    return f"{exc.strerror or str(exc) or type(exc).__name__} (choose another path)"
+
+
+def try_creating_in(folder: Path) -> None:
+    """Create and remove an empty hidden file in `folder`: raises the OSError a real write
+    would meet (a system folder such as /proc, a read-only disk), leaving nothing behind."""
+    probe = folder / f".posecheck-probe.{os.getpid()}.{id(folder)}"
+    os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    probe.unlink()
 
 
 def write_text_atomically(path: str | Path, text: str) -> None:

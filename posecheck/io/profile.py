@@ -28,9 +28,17 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from posecheck.core.poses import Check, PoseFileError, PoseSpec, _Reader, load_all
+from posecheck.core.poses import (
+    Check,
+    PoseFileError,
+    PoseSpec,
+    _Reader,
+    load_all,
+    unknown_pose,
+)
 from posecheck.core.proportions import BONES, Range, personal_ranges
 from posecheck.io.files import write_text_atomically
+from posecheck.io.video import check_writable
 
 DEFAULT = "default"
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
@@ -124,8 +132,8 @@ def _adjustments(path: str, table: dict) -> dict[tuple[str, str, str], Bounds]:
     for key, value in table.items():
         pose_name, _, check_id = key.partition("/")
         if pose_name not in poses:
-            raise PoseFileError(f"{path}: [adjust.\"{key}\"]: unknown pose '{pose_name}' "
-                                f"(valid: {', '.join(poses)}; key is \"pose/check\")")
+            raise PoseFileError(f"{path}: [adjust.\"{key}\"]: " + unknown_pose(
+                pose_name, list(poses), '; key is "pose/check"'))
         checks = {c.id: c for c in poses[pose_name].checks}
         if check_id not in checks:
             raise PoseFileError(f"{path}: [adjust.\"{key}\"]: unknown check '{check_id}' "
@@ -175,6 +183,15 @@ def to_toml(profile: Profile) -> str:
         lines += ["", "[voice]"]
         lines += [f"{k} = {json.dumps(v)}" for k, v in profile.voice.items()]
     return "\n".join(lines) + "\n"
+
+
+def check_can_save(path: Path) -> None:
+    """Raises InputError unless a profile could be saved at `path` (checked before measuring):
+    its folder, or the nearest existing folder it would be made in, must take files."""
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        path, folder = folder, folder.parent
+    check_writable(path)
 
 
 def save_profile(profile: Profile) -> None:

@@ -36,7 +36,7 @@ from types import TracebackType
 import cv2
 import numpy as np
 
-from posecheck.io.files import unreadable
+from posecheck.io.files import try_creating_in, unreadable, unwritable
 
 IMAGE_EXTS: frozenset[str] = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"})
 VIDEO_EXTS: frozenset[str] = frozenset(
@@ -44,6 +44,8 @@ VIDEO_EXTS: frozenset[str] = frozenset(
 )
 #: Output extension -> FourCC code cv2.VideoWriter can encode with OpenCV's bundled FFmpeg.
 WRITER_FOURCC: dict[str, str] = {".mp4": "mp4v", ".avi": "MJPG"}
+#: What a photo's annotated copy may be written as (`write_image`).
+PICTURE_EXTS = frozenset({".png", ".jpg", ".jpeg"})
 
 DEFAULT_FPS = 30.0
 MAX_FPS = 1000.0
@@ -473,8 +475,10 @@ def _mp4_boxes(p: Path, limit: int = 64) -> list[bytes]:
 def check_writable(path: str | os.PathLike[str]) -> None:
     """Raises InputError unless a file can be written at `path` (checked before a long run).
 
-    Nothing is created. Reasons: the path is a directory, its folder is missing or not a
-    folder, the folder is not writable, or the file exists and is read-only.
+    Nothing is left behind (an empty file is made and removed in the folder, to meet what a
+    real write would: a system folder like /proc, a read-only disk). Reasons: the path is a
+    directory, its folder is missing or not a folder, the folder is not writable, the file
+    exists and is read-only, or the folder takes no new files.
     """
     p = Path(path)
     folder = p.parent
@@ -493,6 +497,22 @@ def check_writable(path: str | os.PathLike[str]) -> None:
         reason = "the file is read-only"
     if reason:
         raise InputError(f"cannot write {p}: {reason} (choose another path)")
+    if p.exists() and not p.is_file():
+        return
+    try:
+        try_creating_in(folder)
+    except OSError as exc:
+        raise InputError(f"cannot write {p}: {unwritable(p, exc)}") from None
+
+
+def check_video_path(path: str | os.PathLike[str], photo: bool = False) -> None:
+    """Raises InputError unless an annotated video (or, for a `photo`, a picture) can be
+    written at `path`: its extension, then `check_writable`."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in WRITER_FOURCC and not (photo and suffix in PICTURE_EXTS):
+        names = ".mp4, .avi, .png or .jpg" if photo else ".mp4 or .avi"
+        raise InputError(f"cannot write video to {path}: use a {names} file name")
+    check_writable(path)
 
 
 def write_image(path: str | os.PathLike[str], picture: np.ndarray) -> None:
@@ -510,10 +530,8 @@ class VideoWriter:
 
     def __init__(self, path: str | os.PathLike[str], fps: float, size: tuple[int, int]) -> None:
         self.path = Path(path)
-        fourcc = WRITER_FOURCC.get(self.path.suffix.lower())
-        if fourcc is None:
-            raise InputError(f"cannot write video to {self.path}: use a .mp4 or .avi file name")
-        check_writable(self.path)
+        check_video_path(self.path)
+        fourcc = WRITER_FOURCC[self.path.suffix.lower()]
         self.size = (int(size[0]), int(size[1]))
         if min(self.size) <= 0:
             raise ValueError(f"video size must be positive, got {size}")

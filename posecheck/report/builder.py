@@ -19,9 +19,10 @@ from typing import Any, Protocol
 from posecheck.core import checks as ck
 from posecheck.core.judge import FrameResult
 from posecheck.core.poses import PoseSpec
-from posecheck.io.files import write_text_atomically
+from posecheck.core.settling import FaultTime
+from posecheck.io.files import unwritable, write_text_atomically
 from posecheck.io.video import InputError
-from posecheck.report.summary import AnalysisSummary, CheckSummary, SideHold
+from posecheck.report.summary import AnalysisSummary, CheckSummary, SideHold, form_score
 
 
 class ReportBuilder:
@@ -33,13 +34,16 @@ class ReportBuilder:
         self.auto = len(poses) > 1
         self.source, self.is_image, self.fps = source, is_image, fps
         self.max_gap_s = max_gap_s
-        self.frames = self.person_frames = 0
+        self.frames = self.person_frames = 0  # frames judged, and of those with a person
+        self.carried = 0  # frames read between judged ones (`analyze --fast`), not judged
         self.duration_s = 0.0
         self.pose_s: Counter[str] = Counter()
         self.side_s: Counter[str] = Counter()
         self.correct_form_s: Counter[str] = Counter()
         self.quality_s: Counter[str] = Counter()
         self.checks: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+        #: per pose: fault seconds, getting into and out of the pose left out (core.settling)
+        self.fault_time = {name: FaultTime() for name in self.poses}
         self.reasons: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
         self.hold: dict[tuple[str, str | None], tuple[float, float]] = {}
         self.last: FrameResult | None = None
@@ -58,6 +62,7 @@ class ReportBuilder:
             self.person_frames += 1
         if r.pose is not None and r.timer is not None:
             self.hold[(r.pose.name, r.side)] = (r.timer.total_s, r.timer.longest_s)
+        self._count_faults(r, dt)
         if not r.in_pose or r.pose is None:
             return
         name = r.pose.name
@@ -104,10 +109,11 @@ class ReportBuilder:
             correct_form_s=round(self.correct_form_s[name], 3) if name else 0.0,
             longest_hold_s=round(longest, 3),
             target_s=pose.hold_s if pose else None,
-            score=round(100 * self.quality_s[name] / in_pose) if in_pose else 0,
+            score=form_score(self.quality_s[name], in_pose) or 0,
             correct=bool(in_pose and self.correct_form_s[name] > 0.5 * in_pose),
             by_side=by_side,
             checks=self._checks(pose),
+            judged_frames=self.frames,
         )
 
     def _image_summary(self, pose: PoseSpec | None) -> AnalysisSummary:
@@ -145,7 +151,7 @@ class ReportBuilder:
             "pose": pose.name if pose else None,
             "pose_title": pose.title if pose else None,
             "side": side,
-            "frames": self.frames,
+            "frames": self.frames + self.carried,
             "person_found": self.person_frames > 0,
             "person_frames": self.person_frames,
             "message": self._message(pose),
@@ -169,18 +175,28 @@ class ReportBuilder:
             return f"A person was found, but not in {wanted}."
         return ""
 
+    def _count_faults(self, r: FrameResult, dt: float) -> None:
+        for name, faults in self.fault_time.items():
+            here = r.in_pose and r.pose is not None and r.pose.name == name
+            failing = [k for k, v in r.results.items() if v.state == ck.FAIL] if here else []
+            faults.add(r.t, dt, here, failing)
+
     def _checks(self, pose: PoseSpec | None) -> dict[str, CheckSummary]:
         if pose is None:
             return {}
         out = {}
+        faults = self.fault_time[pose.name].totals() if not self.is_image else {}
         for c in pose.checks:
             times = self.checks[pose.name][c.id]
             reasons = self.reasons[pose.name][c.id].most_common(3)
+            fail = times[ck.FAIL] if self.is_image else min(faults.get(c.id, 0.0), times[ck.FAIL])
             out[c.id] = CheckSummary(
                 c.kind, c.core,
                 pass_s=round(times[ck.PASS], 3),
-                fail_s=round(times[ck.FAIL], 3),
+                fail_s=round(fail, 3),
                 unknown_s=round(times[ck.UNKNOWN], 3),
+                settling_s=round(times[ck.FAIL] - fail, 3),
+                title=c.name,
                 unknown_because={k: round(v, 3) for k, v in reasons}
                 if reasons and not self.is_image else None,
             )
@@ -232,9 +248,9 @@ def _finite(value):
 
 
 def _write_error(path: str | Path, exc: OSError) -> InputError:
-    """The one-line message for a report that could not be written."""
-    why = exc.strerror or str(exc) or type(exc).__name__
-    return InputError(f"cannot write {path}: {why} (free some space or choose another path)")
+    """The one-line message for a report that could not be written: what went wrong (a full
+    disk, no permission, a folder that takes no files, ...) and what to do."""
+    return InputError(f"cannot write {path}: {unwritable(Path(path), exc)}")
 
 
 class FrameCsv:
@@ -307,9 +323,12 @@ def format_summary(s: AnalysisSummary) -> str:
         lines.append(f"  warning: {w}")
     if s.is_photo:
         lines.append(f"  verdict       {_photo_verdict(s)}   score {s.score}/100")
+    elif s.pose is None:
+        lines += [f"  duration      {s.duration_s:.1f} s ({_frames(s)})",
+                  "  correct hold  none: no pose was recognised, so there was no hold target"]
     else:
         lines += [
-            f"  duration      {s.duration_s:.1f} s ({s.frames} frames)",
+            f"  duration      {s.duration_s:.1f} s ({_frames(s)})",
             f"  in pose       {s.in_pose_s:.1f} s",
             f"  correct hold  {s.correct_s:.1f} s of {s.target_s or 0:.0f} s target"
             f"   (longest unbroken {s.longest_hold_s:.1f} s)",
@@ -317,6 +336,14 @@ def format_summary(s: AnalysisSummary) -> str:
         ]
     lines.extend(_check_lines(s))
     return "\n".join(lines)
+
+
+def _frames(s: AnalysisSummary) -> str:
+    """"118 frames", or with `--fast` "354 frames, 118 of them judged"."""
+    judged = s.judged_frames
+    if judged is None or judged == s.frames:
+        return f"{s.frames} frames"
+    return f"{s.frames} frames, {judged} of them judged"
 
 
 def _photo_verdict(s: AnalysisSummary) -> str:
@@ -345,13 +372,14 @@ def _check_lines(s: AnalysisSummary) -> list[str]:
         return []
     out = []
     for check_id, c in s.checks.items():
+        name = c.title or check_id
         if s.is_photo:
             mark = {"pass": "ok", "fail": "FIX", "unknown": "?"}[c.state]
-            out.append(f"    {mark:>4}  {check_id} ({c.kind})")
+            out.append(f"    {mark:>4}  {name} ({c.kind})")
             continue
-        in_pose = c.pass_s + c.fail_s + c.unknown_s
-        judged = (c.pass_s + c.fail_s) / in_pose if in_pose else 0.0
-        out.append(f"    {check_id:<20} {c.kind:<5} fail {c.fail_s:5.1f} s"
+        in_pose = c.pass_s + c.fail_s + c.unknown_s + c.settling_s
+        judged = (in_pose - c.unknown_s) / in_pose if in_pose else 0.0
+        out.append(f"    {name:<38} {c.kind:<5} fault {c.fail_s:5.1f} s"
                    f"   judged {100 * judged:3.0f}% of the time in pose")
     if out:
         out.insert(0, "  checks:")

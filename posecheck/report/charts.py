@@ -13,18 +13,21 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from posecheck.core import checks as ck
 from posecheck.core.features import REGISTRY
 from posecheck.core.timer import GRACE, HOLDING
-from posecheck.report.timeline import IN, NOBODY, OFF, OUT, PoseTimeline, Span, value_bands
+from posecheck.report.timeline import (
+    IN,
+    NOBODY,
+    OFF,
+    OUT,
+    PoseTimeline,
+    Span,
+    value_bands,
+)
 
 COLOURS = {ck.PASS: "#2e9d4f", ck.FAIL: "#d64541", "tip": "#f0a01e", ck.UNKNOWN: "#aab1b9",
            OUT: "#eef0f3", IN: "#3b7dd8", NOBODY: "#ffffff", HOLDING: "#2e9d4f",
            GRACE: "#a8dcb6", OFF: "#eef0f3"}
 UNITS = {"deg": "degrees", "torso": "torso lengths", "ratio": "ratio"}
 DPI = 100
-
-
-def check_label(check_id: str) -> str:
-    """'spine-upright' -> 'Spine upright'."""
-    return check_id.replace("-", " ").replace("_", " ").capitalize()
 
 
 def clock(seconds: float) -> str:
@@ -58,7 +61,7 @@ def timeline_png(pt: PoseTimeline) -> bytes:
     for check in pt.pose.checks:
         failed = COLOURS["tip"] if check.kind == "tip" else COLOURS[ck.FAIL]
         tip = " (tip)" if check.kind == "tip" else ""
-        rows.append((check_label(check.id) + tip, pt.checks[check.id],
+        rows.append((check.name + tip, pt.checks[check.id],
                      lambda s, failed=failed: failed if s == ck.FAIL else COLOURS[s]))
     fig = Figure(figsize=(10, 0.42 * len(rows) + 1.3), layout="constrained")
     ax = fig.add_subplot()
@@ -120,7 +123,7 @@ def _value_panel(ax, pt: PoseTimeline, check) -> None:
     ax.plot(pt.times, values, color="#1f3b63", linewidth=1.6)
     ax.set_ylim(low, high)
     _time_axis(ax, pt.end)
-    ax.set_title(f"{check_label(check.id)}: {feature.replace('_', ' ')}", fontsize=10,
+    ax.set_title(f"{check.name}: {feature.replace('_', ' ')}", fontsize=10,
                  loc="left")
     ax.set_ylabel(UNITS[REGISTRY[feature].unit], fontsize=9)
     ax.tick_params(labelsize=8)

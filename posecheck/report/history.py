@@ -79,7 +79,7 @@ class PoseResult:
     correct_hold_s: float
     longest_hold_s: float
     target_s: float | None = None
-    score: int | None = None
+    score: int | None = None  # the form score; None when the pose was never held
     outcome: str | None = None
     faults: dict[str, float] = field(default_factory=dict)  # check id -> seconds failing
 
@@ -114,10 +114,11 @@ def default_path(env: Mapping[str, str] = os.environ) -> Path:
 # -- summaries to runs (pure) ---------------------------------------------------------------
 
 def from_practice(summary: PracticeSummary, ended_at: str) -> Run:
-    """A live session or routine, from its summary (posecheck.app.live.Session.summary).
-    A step with no pose (an auto live session that recognised none) records no result."""
+    """A live session or routine, from its summary (posecheck.app.live.Session.summary):
+    each step as the pose (and side) practised, with its form score. A step with no pose
+    (an auto live session that recognised none) records no result."""
     results = tuple(
-        PoseResult(s.pose, s.side, s.correct_s, s.longest_hold_s, s.target_s,
+        PoseResult(s.pose, s.side, s.correct_s, s.longest_hold_s, s.target_s, s.score,
                    outcome=s.outcome, faults={k: v for k, v in s.faults_s.items() if v > 0})
         for s in summary.steps if s.pose is not None)
     return Run(summary.mode, summary.started_at, ended_at, summary.source, summary.status,
@@ -153,6 +154,16 @@ def read(path: str | Path, pose: str | None = None, limit: int | None = None) ->
         return []
     with closing(connect(path)) as conn, _translated(path):
         return load(conn, pose, limit)
+
+
+def recorded_poses(path: str | Path) -> list[str]:
+    """The poses recorded at `path` (none when it does not exist yet), sorted."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    with closing(connect(path)) as conn, _translated(path):
+        return [row[0] for row in conn.execute("SELECT DISTINCT pose FROM pose_results "
+                                               "ORDER BY pose")]
 
 
 def connect(path: str | Path) -> sqlite3.Connection:

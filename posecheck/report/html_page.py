@@ -23,13 +23,21 @@ from posecheck.core import checks as ck
 from posecheck.core.judge import FrameResult
 from posecheck.core.landmarks import Landmarks
 from posecheck.core.poses import PoseSpec
+from posecheck.core.spoken import side_words
 from posecheck.core.views import PLACEMENT
 from posecheck.io.files import write_text_atomically
 from posecheck.report.builder import ReportBuilder, photo_unseen
-from posecheck.report.charts import check_label, clock, timeline_png, values_png
+from posecheck.report.charts import clock, timeline_png, values_png
+from posecheck.report.goal import SEEN_FROM, goal_choice, goal_for, png_bytes
 from posecheck.report.overlay import annotate
 from posecheck.report.summary import AnalysisSummary, CheckSummary
-from posecheck.report.timeline import Episode, KeyFrame, PoseTimeline, Timeline, key_frames
+from posecheck.report.timeline import (
+    Episode,
+    KeyFrame,
+    PoseTimeline,
+    Timeline,
+    key_frames,
+)
 
 JPEG_WIDTH = 560  # key frames are downscaled to this width at most
 JPEG_QUALITY = 80
@@ -85,7 +93,7 @@ def render_page(summary: AnalysisSummary, pose: PoseSpec | None, pt: PoseTimelin
     pose was found), with a video's timeline `pt` or a photo's picture."""
     view = pt.view if pt is not None else view
     judged = summary.judged
-    parts = [_header(summary, view), _verdict(summary, pose, pt),
+    parts = [_header(summary, view), _verdict(summary, pose, pt), _goal(summary, pose, view),
              _notes(summary)]
     if pose is not None and judged:
         parts += [_cues(summary, pose, pt), _check_table(summary, pose)]
@@ -131,6 +139,18 @@ def _header(s: AnalysisSummary, view: str | None) -> str:
            f'<ul class="facts">{items}</ul></header>'
 
 
+def _goal(s: AnalysisSummary, pose: PoseSpec | None, view: str | None) -> str:
+    """The figure of the correct form for the pose and side, seen from the clip's view."""
+    figure = goal_for(pose, s.side, view) if pose is not None else None
+    if figure is None:
+        return ""
+    side, shown = goal_choice(pose.name, s.side, view)
+    words = ", ".join(w for w in (pose.title, side_words(pose, side), SEEN_FROM[shown]) if w)
+    caption = f"The goal: {words}"
+    return _figure(png_bytes(figure), "image/png", f"The correct form: {words}",
+                   _e(caption), "goal")
+
+
 def _verdict(s: AnalysisSummary, pose: PoseSpec | None, pt: PoseTimeline | None) -> str:
     if pose is None or not s.judged:
         return f'<section class="verdict none"><p class="big">{_e(s.message)}</p></section>'
@@ -141,7 +161,7 @@ def _verdict(s: AnalysisSummary, pose: PoseSpec | None, pt: PoseTimeline | None)
     if main is not None:
         lines.insert(0, f"The main thing to work on: {ck.fill_cue(main.cue, s.side)}.")
     if unseen is not None:
-        lines.insert(0, f"{check_label(unseen[0])}: {unseen[1]}.")
+        lines.insert(0, f"{_named(pose, unseen[0], unseen[1])}.")
     body = "".join(f"<p>{_e(line)}</p>" for line in lines)
     return (f'<section class="verdict {level}">'
             f'<div class="score"><b>{s.score}</b><span>form score / 100</span></div>'
@@ -244,16 +264,23 @@ def _when(episodes: list[Episode]) -> str:
     return f"{len(episodes)} times, {total:.1f} s in all: {ranges}{more}"
 
 
+def _named(pose: PoseSpec, check_id: str, reason: str) -> str:
+    """'Palms together at your chest: Can't see your right wrist'; a reason that already
+    names the check ("To check heels down, place the camera ...") stands alone."""
+    name = next(c.name for c in pose.checks if c.id == check_id)
+    return reason if name.lower() in reason.lower() else f"{name}: {reason}"
+
+
 def _unknown_items(s: AnalysisSummary, pose: PoseSpec) -> str:
     items = []
     for check in pose.checks:
         c = s.checks[check.id]
         reasons = c.unknown_because
         if isinstance(reasons, str):
-            items.append(f"<li>{_e(check_label(check.id))}: {_e(reasons)}</li>")
+            items.append(f"<li>{_e(_named(pose, check.id, reasons))}</li>")
         elif reasons and c.unknown_s > 0:
             reason = next(iter(reasons))
-            items.append(f"<li>{_e(check_label(check.id))}: {_e(reason)} "
+            items.append(f"<li>{_e(_named(pose, check.id, reason))} "
                          f"({c.unknown_s:.1f} s)</li>")
     return "".join(items)
 
@@ -269,7 +296,7 @@ def _check_table(s: AnalysisSummary, pose: PoseSpec) -> str:
 
 def _check_row(c: CheckSummary, check, photo: bool) -> str:
     kind = "tip" if check.kind == "tip" else ("must pass" if check.core else "fault")
-    name = f'{_e(check_label(check.id))}<small>{kind}</small>'
+    name = f'{_e(check.name)}<small>{kind}</small>'
     return f"<tr><td>{name}</td><td>{_e(check.what)}</td>" \
            f"<td>{_photo_state(c, check) if photo else _time_bar(c, check)}</td></tr>"
 
@@ -359,6 +386,10 @@ vertical-align:top}
 figure{margin:0}
 img{max-width:100%;height:auto;display:block}
 .chart img{margin:6px auto}
+figure.goal{background:#fff;border-radius:10px;padding:12px 22px;margin:18px 0;
+box-shadow:0 1px 3px rgba(0,0,0,.08);display:flex;align-items:center;gap:18px}
+.goal img{max-height:160px;width:auto}
+.goal figcaption{color:#3d4652}
 .frames{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:14px}
 .frames figure{background:#f4f5f7;border-radius:8px;overflow:hidden;border-top:5px solid #aab1b9}
 .frames figure.fault{border-color:#d64541}.frames figure.tip{border-color:#f0a01e}

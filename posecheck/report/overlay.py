@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import math
 import unicodedata
+from dataclasses import dataclass, replace
 from typing import Iterable
 
 import cv2
@@ -27,6 +28,8 @@ from posecheck.core.features import REGISTRY, body_scale
 from posecheck.core.judge import FrameResult
 from posecheck.core.landmarks import INDEX, SEEN_VISIBILITY, Landmarks
 from posecheck.core.poses import Check
+from posecheck.report import goal, layout
+from posecheck.report.layout import Box
 
 # --- colours (BGR) ------------------------------------------------------------------------
 
@@ -83,6 +86,9 @@ SIZE = {
 }
 SIMPLEX, DUPLEX = cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX
 CUE_MAX_LINES = 3
+#: The check list shrinks to fit the free space down to this share of its size; names
+#: still too long end in "...".
+LIST_FLOOR = 0.75
 PANEL_ALPHA = 0.6
 CUE_ALPHA = 0.9
 #: Skeleton widths at most these shares of the torso length (features.body_scale).
@@ -362,45 +368,62 @@ def view_words(view: str) -> str:
     return VIEW_WORDS.get(view, f"{view} view")
 
 
-def _draw_header(frame, result: FrameResult, u: float) -> int:
-    """The small top row: title on the left, view on the right. Returns its bottom y."""
+def screen_text(text: str) -> str:
+    """Words as the screen draws them: ASCII, and an aside in parentheses after a comma
+    (the Hershey fonts space parentheses oddly: "Pigeon ( camera at your side )")."""
+    return ascii_text(text).replace(" (", ", ").replace("(", "").replace(")", "")
+
+
+def _header_text(result: FrameResult) -> str:
+    """'Pigeon - right - upright   side view' (what is judged, and from where)."""
     title = title_text(result)
-    view = ascii_text(view_words(result.view)) if result.view and result.person else ""
-    if not title and not view:
-        return 0
-    w = frame.shape[1]
-    pad, scale = _px(u, "pad"), _font(u, "header_font")
-    thick = _thick(scale)
-    _, th, base = _text_size("Ag", SIMPLEX, scale, thick)
-    bottom = th + base + 2 * pad
-    _shade(frame, 0, 0, w, bottom, DARK, PANEL_ALPHA)
-    vw = _text_size(view, SIMPLEX, scale, thick)[0] if view else 0
-    room = w - 3 * pad - vw
-    lines, tscale, tthick = fit_text(title, SIMPLEX, scale, False, room, 1, SIZE["min_font"])
-    if lines:
-        _put(frame, lines[0], (pad, pad + th), SIMPLEX, tscale, WHITE, tthick)
-    if view:
-        _put(frame, view, (w - pad - vw, pad + th), SIMPLEX, scale, GREY, thick)
-    return bottom
+    view = view_words(result.view) if result.view and result.person else ""
+    return ascii_text(" - ".join(p for p in (title, view) if p))
 
 
-def _draw_cue(frame, text: str, kind: str, top: int, u: float) -> int:
-    """The cue, large, wrapped, on a band coloured by its kind. Returns the band's bottom."""
-    w = frame.shape[1]
+@dataclass(frozen=True)
+class _Block:
+    """The header and cue, fitted to a width: what to draw and how tall it is."""
+
+    header: str
+    lines: list[str]
+    scale: float
+    thick: int
+    height: int
+    fill: tuple
+    ink: tuple
+
+
+def _fit_cue(text: str, kind: str, header: str, width: int, u: float, max_lines: int) -> _Block:
     pad = _px(u, "pad")
     fill, ink = CUE_STYLE.get(kind, CUE_STYLE["setup"])
-    lines, scale, thick = fit_text(ascii_text(text), DUPLEX, _font(u, "cue_font"), True,
-                                   w - 4 * pad, CUE_MAX_LINES, SIZE["min_font"])
+    lines, scale, thick = fit_text(screen_text(text), DUPLEX, _font(u, "cue_font"), True,
+                                   width - 4 * pad, max_lines, SIZE["min_font"])
     _, th, base = _text_size("Ag", DUPLEX, scale, thick)
-    step = th + base + pad // 2
-    bottom = top + 2 * pad + step * len(lines)
-    _shade(frame, 0, top, w, bottom, fill, CUE_ALPHA)
-    outline = DARK if ink == WHITE else None
-    for i, line in enumerate(lines):
-        x = 2 * pad
-        y = top + pad + th + i * step + pad // 4
-        _put(frame, line, (x, y), DUPLEX, scale, ink, thick, outline)
-    return bottom
+    hs = _font(u, "header_font")
+    _, hh, hb = _text_size("Ag", SIMPLEX, hs, _thick(hs))
+    height = 2 * pad + (th + base + pad // 2) * len(lines) + (hh + hb + pad // 2 if header else 0)
+    return _Block(header, lines, scale, thick, height, fill, ink)
+
+
+def _draw_block(frame, block: _Block, x0: int, y0: int, width: int, u: float,
+                alpha: float) -> None:
+    """The header (small, grey) over the cue (large), on a band coloured by the cue's kind."""
+    pad = _px(u, "pad")
+    _shade(frame, x0, y0, x0 + width, y0 + block.height, block.fill, alpha)
+    y = y0 + pad
+    if block.header:
+        hs = _font(u, "header_font")
+        lines, hs, ht = fit_text(block.header, SIMPLEX, hs, False, width - 4 * pad, 1,
+                                 SIZE["min_font"])
+        _, hh, hb = _text_size("Ag", SIMPLEX, hs, ht)
+        _put(frame, lines[0], (x0 + 2 * pad, y + hh), SIMPLEX, hs, WHITE, ht)
+        y += hh + hb + pad // 2
+    _, th, base = _text_size("Ag", DUPLEX, block.scale, block.thick)
+    outline = DARK if block.ink == WHITE else None
+    for i, line in enumerate(block.lines):
+        _put(frame, line, (x0 + 2 * pad, y + th + i * (th + base + pad // 2)), DUPLEX,
+             block.scale, block.ink, block.thick, outline)
 
 
 # --- panel: check list ----------------------------------------------------------------------
@@ -438,30 +461,61 @@ def check_hint(check: Check, result: FrameResult) -> str:
     return ""
 
 
-def _draw_check_list(frame, result: FrameResult, top: int, u: float) -> int:
-    """One small row per check, under the cue on the left. Returns the list's bottom."""
+def check_names(result: FrameResult) -> list[str]:
+    """Each check's name as the list shows it: its title, and for an unknown one the view
+    that would judge it ("Heels down - side view")."""
+    names = []
+    for c in result.pose.checks if result.pose else ():
+        hint = check_hint(c, result)
+        names.append(screen_text(f"{c.name} - {hint}" if hint else c.name))
+    return names
+
+
+def _fit_list(names: list[str], width: int, height: int, u: float
+              ) -> tuple[float, int, int, int, bool]:
+    """(font scale, thickness, icon radius, row height, fits) for the list to fit `width`
+    and `height`: the font shrinks down to its smallest; `fits` says whether it did (its
+    rows in the height, and each name, or at least half of the longest, in the width:
+    longer names end in "...")."""
+    pad = _px(u, "pad")
+    scale = _font(u, "list_font")
+    while True:
+        thick = _thick(scale)
+        r = max(3, round(_px(u, "icon") * scale / _font(u, "list_font")))
+        _, th, base = _text_size("Ag", SIMPLEX, scale, thick)
+        row = max(2 * r + 2, th + base) + pad // 2
+        widest = max(_text_size(n, SIMPLEX, scale, thick)[0] for n in names)
+        tall = pad + row * len(names) <= height
+        if tall and widest + 2 * r + 3 * pad <= width:
+            return scale, thick, r, row, True
+        if scale * 0.92 < max(SIZE["min_font"], LIST_FLOOR * _font(u, "list_font")):
+            return scale, thick, r, row, tall and widest // 2 + 2 * r + 3 * pad <= width
+        scale *= 0.92
+
+
+def _draw_check_list(frame, result: FrameResult, col: Box, y0: int, u: float,
+                     alpha: float, right: bool) -> int:
+    """One small row per check in the side column from y0. Returns the list's bottom."""
     checks = result.pose.checks if result.pose else ()
     if not checks:
-        return top
-    pad, scale = _px(u, "pad"), _font(u, "list_font")
-    thick = _thick(scale)
-    r = max(3, _px(u, "icon"))
-    _, th, base = _text_size("Ag", SIMPLEX, scale, thick)
-    row = max(2 * r + 2, th + base) + pad // 2
-    names = []
-    for c in checks:
-        hint = check_hint(c, result)
-        names.append(ascii_text(f"{c.id} ({hint})" if hint else c.id))
-    width = max(_text_size(n, SIMPLEX, scale, thick)[0] for n in names) + 2 * r + 3 * pad
-    y0 = top + pad
+        return y0
+    names = check_names(result)
+    pad = _px(u, "pad")
+    scale, thick, r, row, _ = _fit_list(names, col.w, col.y1 - y0, u)
+    _, th, _ = _text_size("Ag", SIMPLEX, scale, thick)
+    width = min(col.w, max(_text_size(n, SIMPLEX, scale, thick)[0] for n in names)
+                + 2 * r + 3 * pad)
+    x0 = col.x1 - width if right else col.x0
     bottom = y0 + pad + row * len(checks)
-    _shade(frame, 0, y0, width, bottom, DARK, PANEL_ALPHA)
+    _shade(frame, x0, y0, x0 + width, bottom, DARK, alpha)
     for i, (check, name) in enumerate(zip(checks, names)):
         cy = y0 + pad // 2 + row * i + row // 2
         status = check_status(check, result)
-        _icon(frame, (pad + r, cy), r, status)
+        _icon(frame, (x0 + pad + r, cy), r, status)
         ink = WHITE if status != "unknown" else GREY
-        _put(frame, name, (2 * pad + 2 * r, cy + th // 2), SIMPLEX, scale, ink, thick)
+        fitted, s2, t2 = fit_text(name, SIMPLEX, scale, False, width - 2 * r - 3 * pad, 1,
+                                  SIZE["min_font"])
+        _put(frame, fitted[0], (x0 + 2 * pad + 2 * r, cy + th // 2), SIMPLEX, s2, ink, t2)
     return bottom
 
 
@@ -478,30 +532,52 @@ def timer_text(result: FrameResult) -> str:
     return f"{text}  ({word})" if word else text
 
 
-def _draw_timer(frame, result: FrameResult, u: float) -> None:
-    """The bottom strip: the hold time as text and a progress bar to the pose's target;
-    nothing when there is no timer (a photo has no hold)."""
+def _draw_timer(frame, result: FrameResult, col: Box, y0: int, u: float, alpha: float,
+                right: bool) -> int:
+    """The hold time as text over a progress bar to the pose's target, in the side column
+    from y0; nothing when there is no timer (a photo has no hold). Returns its bottom."""
     if result.pose is None or result.timer is None:
-        return
-    h, w = frame.shape[:2]
-    pad, height = _px(u, "pad"), _px(u, "timer_h")
-    top = h - height
-    _shade(frame, 0, top, w, h, DARK, PANEL_ALPHA)
-    state = result.timer.state if result.timer else "idle"
-    colour = TIMER_COLOUR.get(state, DIM)
-    scale = _font(u, "timer_font")
-    lines, scale, thick = fit_text(timer_text(result), DUPLEX, scale, False, w // 2 - 2 * pad,
-                                   1, SIZE["min_font"])
-    tw, th, _ = _text_size(lines[0], DUPLEX, scale, thick)
-    _put(frame, lines[0], (pad, top + (height + th) // 2), DUPLEX, scale, WHITE, thick)
-    x0, x1 = 2 * pad + tw, w - pad
-    y0, y1 = top + height // 3, h - height // 3
-    current = result.timer.current_s if result.timer else 0.0
-    share = min(1.0, current / result.pose.hold_s)
-    cv2.rectangle(frame, (x0, y0), (x1, y1), (70, 70, 70), -1)
+        return y0
+    pad = _px(u, "pad")
+    lines, scale, thick = fit_text(screen_text(timer_text(result)), DUPLEX,
+                                   _font(u, "timer_font"), False, col.w - 2 * pad, 1,
+                                   SIZE["min_font"])
+    tw, th, base = _text_size(lines[0], DUPLEX, scale, thick)
+    width = min(col.w, max(tw + 2 * pad, _px(u, "timer_h") * 6))
+    x0 = col.x1 - width if right else col.x0
+    bar = max(4, _px(u, "timer_h") // 3)
+    bottom = y0 + 3 * pad + th + base + bar
+    _shade(frame, x0, y0, x0 + width, bottom, DARK, alpha)
+    _put(frame, lines[0], (x0 + pad, y0 + pad + th), DUPLEX, scale, WHITE, thick)
+    state = result.timer.state
+    share = min(1.0, result.timer.current_s / result.pose.hold_s)
+    bx0, by0, bx1, by1 = x0 + pad, bottom - pad - bar, x0 + width - pad, bottom - pad
+    cv2.rectangle(frame, (bx0, by0), (bx1, by1), (70, 70, 70), -1)
     if share > 0:
-        cv2.rectangle(frame, (x0, y0), (x0 + round((x1 - x0) * share), y1), colour, -1)
-    cv2.rectangle(frame, (x0, y0), (x1, y1), GREY, 1, cv2.LINE_AA)
+        cv2.rectangle(frame, (bx0, by0), (bx0 + round((bx1 - bx0) * share), by1),
+                      TIMER_COLOUR.get(state, DIM), -1)
+    cv2.rectangle(frame, (bx0, by0), (bx1, by1), GREY, 1, cv2.LINE_AA)
+    return bottom
+
+
+def _draw_lines(frame, lines: list[str], col: Box, y0: int, u: float, alpha: float,
+                right: bool) -> int:
+    """Short lines (the countdown, the routine's step, the camera hint, the frame rate)
+    stacked in the side column from y0. Returns their bottom."""
+    pad, scale = _px(u, "pad"), _font(u, "header_font")
+    y = y0
+    for text in lines:
+        fitted, s2, t2 = fit_text(screen_text(text), SIMPLEX, scale, False, col.w - 2 * pad,
+                                  1, SIZE["min_font"])
+        tw, th, base = _text_size(fitted[0], SIMPLEX, s2, t2)
+        if y + th + base + pad > col.y1:
+            break  # no room left: the rest (the frame rate last) is not shown
+        x0 = col.x1 - tw - 2 * pad if right else col.x0
+        _shade(frame, x0, y, x0 + tw + 2 * pad, y + th + base + pad, DARK, alpha)
+        colour = GREY if text.endswith("fps") else WHITE
+        _put(frame, fitted[0], (x0 + pad, y + pad // 2 + th), SIMPLEX, s2, colour, t2)
+        y += th + base + pad + pad // 2
+    return y
 
 
 # --- panel: no person -----------------------------------------------------------------------
@@ -511,7 +587,7 @@ def draw_centred_message(frame, text: str, u: float, big: bool = False) -> None:
     h, w = frame.shape[:2]
     pad = _px(u, "pad")
     size = _font(u, "cue_font") * (2.2 if big else 1.1)
-    lines, scale, thick = fit_text(ascii_text(text), DUPLEX, size, True,
+    lines, scale, thick = fit_text(screen_text(text), DUPLEX, size, True,
                                    w - 8 * pad, CUE_MAX_LINES, SIZE["min_font"])
     _, th, base = _text_size("Ag", DUPLEX, scale, thick)
     step = th + base + pad
@@ -524,18 +600,111 @@ def draw_centred_message(frame, text: str, u: float, big: bool = False) -> None:
         _put(frame, line, ((w - lw) // 2, y), DUPLEX, scale, WHITE, thick)
 
 
-def draw_panel(frame: np.ndarray, result: FrameResult) -> np.ndarray:
-    """Header (pose, side, phase, view), the cue, the check list and the hold timer; a
-    centred message when there is no person. Draws in place; returns `frame`."""
+def shown_cue(result: FrameResult, countdown_s: float = 0.0) -> tuple[str, str]:
+    """The cue's words and kind as the screen shows them: during the get-ready countdown
+    good form reads "Get ready: 3" (the hold has not started); a photo, which has no hold,
+    says only "Good form"."""
+    text, kind = result.cue.text, result.cue.kind
+    if kind == "good" and countdown_s > 0:
+        return f"Get ready: {math.ceil(countdown_s)}", "setup"
+    if kind == "good" and result.timer is None:
+        return "Good form", kind
+    return text, kind
+
+
+def _plan(frame: np.ndarray, result: FrameResult, lm: Landmarks | None, text: str, kind: str,
+          header: str) -> tuple[layout.Layout, _Block]:
+    """Where the panels go (`layout.plan`), and the cue fitted as a band across the frame."""
+    h, w = frame.shape[:2]
     u = unit(frame)
-    top = _draw_header(frame, result, u)
+    pad = _px(u, "pad")
+    band = _fit_cue(text, kind, header, w, u, 2)
+    body = layout.body_box(lm, w, h) if lm is not None else None
+    keys = layout.key_boxes(lm, w, h) if lm is not None else []
+    names = check_names(result)
+
+    def fit(box: Box) -> float:  # the font the list would have there (0: it does not fit)
+        if not names or box.h <= 0:
+            return float(box.w * box.h > 0)
+        scale, *_, fits = _fit_list(names, box.w, box.h - pad, u)  # drawn from a pad down
+        return scale if fits else 0.0
+
+    return layout.plan(w, h, body, keys, band.height, 2 * pad, fit), band
+
+
+def layout_of(frame: np.ndarray, result: FrameResult, lm: Landmarks | None,
+              countdown_s: float = 0.0) -> layout.Layout:
+    """The layout `draw_panel` uses for this frame."""
+    text, kind = shown_cue(result, countdown_s)
+    return _plan(frame, result, lm, text, kind, _header_text(result))[0]
+
+
+def draw_panel(frame: np.ndarray, result: FrameResult, lm: Landmarks | None = None,
+               extras: Iterable[str] = (), countdown_s: float = 0.0,
+               figure: np.ndarray | None = None, mirror: bool = False) -> np.ndarray:
+    """The header (pose, side, phase, view) and the cue, the check list, the hold timer,
+    `extras` (short lines) and the goal `figure` (BGRA, `goal`; drawn mirrored for a
+    mirrored picture) when there is room for it, placed where the body (`lm`, in this
+    frame's pixels) is not (`layout`); a centred message when there is no person. Draws in
+    place; returns `frame`."""
+    u = unit(frame)
+    h, w = frame.shape[:2]
+    pad = _px(u, "pad")
     if not result.person:
         draw_centred_message(frame, result.cue.text, u)
+        return frame
+    text, kind = shown_cue(result, countdown_s)
+    extras = list(extras)
+    if countdown_s > 0 and text == result.cue.text:  # a correction keeps the cue's place
+        extras.insert(0, f"Get ready: {math.ceil(countdown_s)}")
+    timed = replace(result, timer=None) if countdown_s > 0 else result
+    header = _header_text(result)
+    plan, band = _plan(frame, result, lm, text, kind, header)
+    alpha = layout.FADED if plan.faded else PANEL_ALPHA
+    col, right = plan.side, plan.side.x0 > 0
+    y = col.y0 + pad
+    if plan.cue == "side":
+        block = _fit_cue(text, kind, header, col.w, u, 4)
+        _draw_block(frame, block, col.x1 - col.w, col.y0, col.w, u, CUE_ALPHA)
+        y = col.y0 + block.height + pad
     else:
-        top = _draw_cue(frame, result.cue.text, result.cue.kind, top, u)
-        _draw_check_list(frame, result, top, u)
-    _draw_timer(frame, result, u)
+        top = 0 if plan.cue == "top" else h - band.height
+        _draw_block(frame, band, 0, top, w, u, 0.6 if plan.faded else CUE_ALPHA)
+    y = _draw_check_list(frame, timed, col, y, u, alpha, right) + pad
+    below = 3 * _px(u, "timer_h") + 2 * len(extras) * _px(u, "timer_h") // 2
+    if col.y1 - y < below and plan.spare is not None and plan.spare.h > col.y1 - y:
+        col, right, y = plan.spare, plan.spare.x0 > 0, plan.spare.y0 + pad  # no room left
+    y = _draw_timer(frame, timed, col, y, u, alpha, right) + pad
+    y = _draw_lines(frame, extras, col, y, u, alpha, right)
+    if figure is not None:
+        spare = plan.spare if plan.spare is not None and col is not plan.spare else None
+        _draw_goal(frame, figure, col, y, spare, right, mirror, u)
     return frame
+
+
+#: The goal figure is drawn only where it can be at least this share of the frame's height
+#: (smaller, it says nothing), and at most GOAL_MAX.
+GOAL_MIN, GOAL_MAX = 0.16, 0.3
+
+
+def _draw_goal(frame, figure: np.ndarray, col: Box, y0: int, spare: Box | None,
+               right: bool, mirror: bool, u: float) -> None:
+    """The goal figure under the column's panels, or in the spare box, if either has room."""
+    h = frame.shape[0]
+    pad = _px(u, "pad")
+    for box, top, at_right in ((col, y0, right), (spare, None, None)):
+        if box is None:
+            continue
+        top = box.y0 + pad if top is None else top
+        at_right = box.x0 > 0 if at_right is None else at_right
+        room_h = box.y1 - top - pad
+        height = min(room_h, int(GOAL_MAX * h),
+                     int((box.w - 2 * pad) * figure.shape[0] / figure.shape[1]))
+        if height >= GOAL_MIN * h:
+            width = round(figure.shape[1] * height / figure.shape[0])
+            x = box.x1 - width - pad if at_right else box.x0 + pad
+            goal.overlay_figure(frame, figure, x, top, height, mirror=mirror)
+            return
 
 
 def annotate(frame_bgr: np.ndarray, lm: Landmarks | None, result: FrameResult) -> np.ndarray:
@@ -544,4 +713,4 @@ def annotate(frame_bgr: np.ndarray, lm: Landmarks | None, result: FrameResult) -
     out = frame_bgr.copy() if frame_bgr.ndim == 3 else cv2.cvtColor(frame_bgr, cv2.COLOR_GRAY2BGR)
     if lm is not None:
         draw_skeleton(out, lm, result)
-    return draw_panel(out, result)
+    return draw_panel(out, result, lm)

@@ -10,7 +10,9 @@ from datetime import datetime, timezone
 from posecheck.core import checks as ck
 from posecheck.core.judge import FrameResult
 from posecheck.core.plan import HOLD, Plan, StepResult
-from posecheck.report.summary import AUTO, PracticeSummary, StepSummary
+from posecheck.core.poses import PoseFileError, load_pose
+from posecheck.core.settling import FaultTime
+from posecheck.report.summary import AUTO, PracticeSummary, StepSummary, form_score
 
 MAX_STEP_S = 0.5  # a longer gap between frames counts as this much (a stall is not held)
 
@@ -26,6 +28,8 @@ class PracticeRecord:
         self.started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         self.frames = 0
         self.cues_s: dict[str, float] = {}
+        self.targets_s: dict[str, float] = {}  # each pose's own hold target, as it was judged
+        self._faults: dict[tuple[int, str], FaultTime] = {}  # (step index, pose) -> faults
         self._prev_t: float | None = None
 
     def add(self, result: FrameResult, t: float) -> None:
@@ -37,16 +41,24 @@ class PracticeRecord:
         self.frames += 1
 
     def _count_held(self, result: FrameResult, dt: float) -> None:
-        """While holding in a recognised pose: seconds in each failing fault, and in each pose
-        and side (an auto step is named by them)."""
+        """While holding: seconds in each pose and side (an auto step is named by them), each
+        pose's form quality (its score) and target, and seconds in each failing fault,
+        getting into and out of the pose left out (core.settling)."""
         step = self.plan.current
-        if step is None or self.plan.phase != HOLD or not result.in_pose or result.pose is None:
+        if step is None or self.plan.phase != HOLD:
             return
-        for check in result.pose.checks:
-            if check.kind == "fault" and result.results[check.id].state == ck.FAIL:
-                step.faults_s[check.id] = step.faults_s.get(check.id, 0.0) + dt
-        key = (result.pose.name, result.side)
-        step.poses_s[key] = step.poses_s.get(key, 0.0) + dt
+        here = result.pose.name if result.in_pose and result.pose is not None else None
+        if here is not None:
+            self._faults.setdefault((self.plan.index, here), FaultTime())
+            key = (here, result.side)
+            step.poses_s[key] = step.poses_s.get(key, 0.0) + dt
+            step.quality_s[here] = step.quality_s.get(here, 0.0) + dt * result.quality
+            self.targets_s[here] = result.pose.hold_s
+        for (index, name), faults in self._faults.items():
+            if index == self.plan.index:
+                failing = [c.id for c in result.pose.checks if c.kind == "fault"
+                           and result.results[c.id].state == ck.FAIL] if name == here else []
+                faults.add(result.t, dt, name == here, failing)
 
     def _count_cue(self, result: FrameResult, dt: float | None) -> None:
         """How long each correction was on screen (what the person was told)."""
@@ -59,17 +71,22 @@ class PracticeRecord:
             mode=self.mode, source=self.source, status=status, started_at=self.started_at,
             frames=self.frames, dropped_frames=dropped_frames,
             fps=round(fps, 1) if fps else None,
-            steps=[self._step_summary(r) for r in self.plan.results],
+            steps=[self._step_summary(i, r) for i, r in enumerate(self.plan.results)],
             cues_s={k: round(v, 1) for k, v in sorted(self.cues_s.items(),
                                                       key=lambda kv: -kv[1])},
+            countdown_s=self.plan.countdown_s,
         )
 
-    def _step_summary(self, r: StepResult) -> StepSummary:
-        """One step; an auto step is named by the pose (and its side) held longest."""
-        outcome = r.outcome
-        if not self.advance:  # live: open-ended, the target only beeps
-            outcome = ("target reached" if self.hold_s and r.longest_s >= self.hold_s
-                       else "target not reached")
+    def _step_faults(self, index: int) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for (i, _), faults in self._faults.items():
+            for check, seconds in faults.totals().items() if i == index else ():
+                out[check] = out.get(check, 0.0) + seconds
+        return out
+
+    def _step_summary(self, index: int, r: StepResult) -> StepSummary:
+        """One step; an auto step is named by the pose (and its side) held longest, and its
+        target is that pose's (or --hold)."""
         seen: dict[str, float] = {}
         for (name, _), seconds in r.poses_s.items():
             seen[name] = seen.get(name, 0.0) + seconds
@@ -78,15 +95,21 @@ class PracticeRecord:
             pose = max(seen, key=seen.__getitem__, default=None)
             sides = {s: seconds for (name, s), seconds in r.poses_s.items() if name == pose}
             side = max(sides, key=sides.__getitem__, default=None)
+        target = r.target_s if math.isfinite(r.target_s) else (
+            self.hold_s or self.targets_s.get(pose or ""))
+        outcome = r.outcome
+        if not self.advance:  # live: open-ended, the target only beeps
+            outcome = ("target reached" if target and r.longest_s >= target
+                       else "target not reached")
         return StepSummary(
-            pose=pose, side=side,
-            target_s=r.target_s if math.isfinite(r.target_s) else self.hold_s,
+            pose=pose, side=side, target_s=target,
             correct_s=round(r.held_s, 2), longest_hold_s=round(r.longest_s, 2),
             outcome=outcome,
             started_s=None if r.started_t is None else round(r.started_t, 1),
             ended_s=None if r.ended_t is None else round(r.ended_t, 1),
-            faults_s={k: round(v, 2) for k, v in sorted(r.faults_s.items())},
+            faults_s={k: round(v, 2) for k, v in sorted(self._step_faults(index).items())},
             poses_seen_s={k: round(v, 2) for k, v in sorted(seen.items())},
+            score=form_score(r.quality_s.get(pose or "", 0.0), seen.get(pose or "", 0.0)),
         )
 
 
@@ -98,11 +121,29 @@ def format_summary(summary: PracticeSummary) -> str:
     """The short summary printed when a session ends."""
     lines = [f"{summary.mode.title()} session: {summary.status}, {summary.frames} frames"
              + (f" at {summary.fps:.0f} fps" if summary.fps else "")]
-    for s in summary.steps:
-        side = f" ({s.side})" if s.side else ""
-        name = title(s.pose) if s.pose else "No pose recognised"
-        faults = ", ".join(f"{k} {v:.1f} s" for k, v in s.faults_s.items() if v >= 0.5)
-        target = f" of {s.target_s:g} s" if s.target_s else ""
-        lines.append(f"  {name + side:<24} held {s.correct_s:5.1f} s{target}  "
-                     f"{s.outcome}" + (f"  faults: {faults}" if faults else ""))
+    lines += [_step_line(s) for s in summary.steps]
+    if summary.countdown_s:
+        before = "each step" if summary.mode == "routine" else "the hold"
+        lines.append(f"  (the {summary.countdown_s:g} s get-ready countdown before {before} "
+                     "is not counted)")
     return "\n".join(lines)
+
+
+def check_names(pose_name: str) -> dict[str, str]:
+    """A bundled pose's checks by id -> their titles ("Heels down"); {} for another pose."""
+    try:
+        return {c.id: c.name for c in load_pose(pose_name).checks}
+    except PoseFileError:
+        return {}
+
+
+def _step_line(s: StepSummary) -> str:
+    if s.pose is None:
+        return "  No pose recognised: nothing was held, and there was no hold target"
+    side = f" ({s.side})" if s.side else ""
+    names = check_names(s.pose)
+    faults = ", ".join(f"{names.get(k, k)} {v:.1f} s" for k, v in s.faults_s.items() if v >= 0.5)
+    target = f" of {s.target_s:g} s" if s.target_s else ""
+    score = f"  score {s.score}" if s.score is not None else ""
+    return (f"  {title(s.pose) + side:<24} held {s.correct_s:5.1f} s{target}{score}  "
+            f"{s.outcome}" + (f"  faults: {faults}" if faults else ""))

@@ -87,8 +87,9 @@ def _poses_cell(run: Run) -> str:
 
 
 def format_progress(title: str, days: list[Day], faults: list[tuple[str, float]],
-                    cues: dict[str, str]) -> str:
-    """A pose's progress: per day, then its most frequent faults with their cues."""
+                    cues: dict[str, str], names: dict[str, str] | None = None) -> str:
+    """A pose's progress: per day, then its most frequent faults (by `names`: check id ->
+    title) with their cues."""
     sessions = sum(d.sessions for d in days)
     best = max(d.best_s for d in days)
     lines = [f"{title}: {sessions} session{'s' * (sessions != 1)} on {len(days)} "
@@ -98,9 +99,10 @@ def format_progress(title: str, days: list[Day], faults: list[tuple[str, float]]
               for d in days]
     if not faults:
         return "\n".join([*lines, "No faults recorded."])
-    width = max(len(c) for c, _ in faults)
+    names = names or {}
+    width = max(len(names.get(c, c)) for c, _ in faults)
     lines.append("Most frequent faults (total time in the fault):")
-    lines += [f"  {c:<{width}}  {s:7.1f} s" + (f'  "{cues[c]}"' if c in cues else "")
+    lines += [f"  {names.get(c, c):<{width}}  {s:7.1f} s" + (f'  "{cues[c]}"' if c in cues else "")
               for c, s in faults]
     return "\n".join(lines)
 

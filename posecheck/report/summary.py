@@ -27,9 +27,18 @@ from typing import Any
 AUTO = "auto"
 
 
+def form_score(quality_s: float, in_pose_s: float) -> int | None:
+    """The form score, 0-100: the time-weighted average over the time in the pose of each
+    frame's share of the pose's fault checks passing (`FrameResult.quality`), from their sum
+    `quality_s` (share x seconds) and `in_pose_s`; None when the pose was never held."""
+    return round(100 * quality_s / in_pose_s) if in_pose_s > 0 else None
+
+
 @dataclass(frozen=True)
 class CheckSummary:
-    """One check of an analysis: seconds passing, failing and not judged while in the pose.
+    """One check of an analysis: seconds passing, failing and not judged while in the pose,
+    and `settling_s`: seconds it failed while the person was getting into or out of the pose
+    (`core.settling`), which are not a fault (in the JSON only when there were any).
 
     A photo's check also has its `state` and measured `value` (a video's: None, not in the
     JSON). `unknown_because`: a video's most frequent reasons the check could not be judged
@@ -43,10 +52,15 @@ class CheckSummary:
     state: str | None = None  # photo only: pass | fail | unknown
     value: float | None = None  # photo only
     unknown_because: dict[str, float] | str | None = None
+    settling_s: float = 0.0
+    title: str = ""  # its name for people to read ("Heels down"); the key stays the id
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"kind": self.kind, "core": self.core, "pass_s": self.pass_s,
-                               "fail_s": self.fail_s, "unknown_s": self.unknown_s}
+        out: dict[str, Any] = {"title": self.title} if self.title else {}
+        out |= {"kind": self.kind, "core": self.core, "pass_s": self.pass_s,
+                "fail_s": self.fail_s, "unknown_s": self.unknown_s}
+        if self.settling_s:
+            out["settling_s"] = self.settling_s
         if self.state is not None:
             out["state"], out["value"] = self.state, self.value
         if self.unknown_because is not None:
@@ -59,7 +73,8 @@ class CheckSummary:
         because = d.get("unknown_because")
         return cls(d["kind"], d["core"], d["pass_s"], d["fail_s"], d["unknown_s"],
                    d.get("state"), d.get("value"),
-                   dict(because) if isinstance(because, dict) else because)
+                   dict(because) if isinstance(because, dict) else because,
+                   d.get("settling_s", 0.0), d.get("title", ""))
 
 
 @dataclass(frozen=True)
@@ -83,7 +98,9 @@ class AnalysisSummary:
 
     `pose` is the pose seen longest (None when none was); `in_pose` is a photo's (was the
     one picture in the pose; None for a video); `by_side` a video's holds per side (None for a
-    photo). JSON keys: as the attributes, but `target_s` is "hold_target_s"."""
+    photo). `frames` are the frames read; `judged_frames` a video's frames judged
+    (`analyze --fast` judges only some; None for a photo, and in reports written before it
+    was counted). JSON keys: as the attributes, but `target_s` is "hold_target_s"."""
 
     source: str
     status: str  # running | done | interrupted
@@ -109,6 +126,7 @@ class AnalysisSummary:
     checks: dict[str, CheckSummary]
     in_pose: bool | None = None  # photo only
     by_side: dict[str, SideHold] | None = None  # video only
+    judged_frames: int | None = None
 
     @property
     def is_photo(self) -> bool:
@@ -138,6 +156,8 @@ class AnalysisSummary:
         if not self.is_photo:
             out["by_side"] = {k: v.to_json() for k, v in (self.by_side or {}).items()}
         out["checks"] = {k: c.to_json() for k, c in self.checks.items()}
+        if self.judged_frames is not None:
+            out["judged_frames"] = self.judged_frames
         return out
 
     @classmethod
@@ -152,7 +172,8 @@ class AnalysisSummary:
             {k: CheckSummary.from_json(c) for k, c in d["checks"].items()},
             in_pose=d.get("in_pose") if photo else None,
             by_side=None if photo else {k: SideHold.from_json(v)
-                                        for k, v in d.get("by_side", {}).items()})
+                                        for k, v in d.get("by_side", {}).items()},
+            judged_frames=d.get("judged_frames"))
 
 
 @dataclass(frozen=True)
@@ -160,9 +181,11 @@ class StepSummary:
     """One step of a practice session (a live session has one).
 
     `pose` is the step's pose; in an auto live session, the pose held longest (None when no
-    pose was seen) and `side` its side held longest. `poses_seen_s`: seconds in each pose
-    recognised while holding. JSON keys: as the attributes, but `correct_s` is "held_s" and
-    `longest_hold_s` is "longest_s"."""
+    pose was seen), `side` its side held longest and `target_s` its target. `poses_seen_s`:
+    seconds in each pose recognised while holding. `score`: the form score (`form_score`)
+    of `pose` over its time recognised while holding; None when it never was (and in
+    summaries written before it was kept). JSON keys: as the attributes, but `correct_s` is
+    "held_s" and `longest_hold_s` is "longest_s"."""
 
     pose: str | None
     side: str | None
@@ -174,25 +197,27 @@ class StepSummary:
     ended_s: float | None
     faults_s: dict[str, float]
     poses_seen_s: dict[str, float] = field(default_factory=dict)
+    score: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"pose": self.pose, "side": self.side, "target_s": self.target_s,
                 "held_s": self.correct_s, "longest_s": self.longest_hold_s,
                 "outcome": self.outcome, "started_s": self.started_s,
                 "ended_s": self.ended_s, "faults_s": dict(self.faults_s),
-                "poses_seen_s": dict(self.poses_seen_s)}
+                "poses_seen_s": dict(self.poses_seen_s), "score": self.score}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> StepSummary:
         return cls(d["pose"], d["side"], d["target_s"], d["held_s"], d["longest_s"],
                    d["outcome"], d["started_s"], d["ended_s"], dict(d["faults_s"]),
-                   dict(d.get("poses_seen_s", {})))
+                   dict(d.get("poses_seen_s", {})), d.get("score"))
 
 
 @dataclass(frozen=True)
 class PracticeSummary:
     """A live session or routine (`mode`): its steps, and how long each cue was shown.
 
+    `countdown_s`: the get-ready countdown before each step's hold, never counted in it.
     `warnings` (e.g. a recording that failed) are in the JSON only when there are some."""
 
     mode: str  # live | routine
@@ -207,6 +232,7 @@ class PracticeSummary:
     warnings: list[str] = field(default_factory=list)
     #: what the voice said ({"t": seconds, "text": ...}); None when no voice spoke
     spoken: list[dict[str, Any]] | None = None
+    countdown_s: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         """The summary file (`live --report`), keys in the order users' files have them."""
@@ -215,6 +241,7 @@ class PracticeSummary:
             "started_at": self.started_at, "frames": self.frames,
             "dropped_frames": self.dropped_frames, "fps": self.fps,
             "steps": [s.to_json() for s in self.steps], "cues_s": dict(self.cues_s),
+            "countdown_s": self.countdown_s,
         }
         if self.warnings:
             out["warnings"] = list(self.warnings)
@@ -226,4 +253,5 @@ class PracticeSummary:
     def from_json(cls, d: dict[str, Any]) -> PracticeSummary:
         return cls(d["mode"], d["source"], d["status"], d["started_at"], d["frames"],
                    d["dropped_frames"], d["fps"], [StepSummary.from_json(s) for s in d["steps"]],
-                   dict(d["cues_s"]), list(d.get("warnings", [])), d.get("spoken"))
+                   dict(d["cues_s"]), list(d.get("warnings", [])), d.get("spoken"),
+                   d.get("countdown_s", 0.0))

@@ -17,6 +17,7 @@ from typing import Callable, Generic, TypeVar
 from posecheck.core import checks as ck
 from posecheck.core.judge import FrameResult
 from posecheck.core.poses import Check, PoseSpec
+from posecheck.core.settling import RETURN_S, is_settling
 from posecheck.core.timer import GRACE, HOLDING, TimerSnapshot
 
 T = TypeVar("T")
@@ -254,12 +255,33 @@ class _PoseRecord:
         return wanting
 
     def finish(self, times: list[float], end: float) -> PoseTimeline:
+        presence = self.presence.spans(end)
         return PoseTimeline(
-            self.pose, times, end, self.presence.spans(end), self.hold.spans(end),
+            self.pose, times, end, presence, self.hold.spans(end),
             {k: v.spans(end) for k, v in self.checks.items()},
             {k: list(v) for k, v in self.values.items()},
-            {k: v.finish(end) for k, v in self.episodes.items()},
+            {k: faults_only(v.finish(end), presence, end, v.gap_s)
+             for k, v in self.episodes.items()},
             self.holds.finish(), self.views.most_common(1)[0][0] if self.views else None)
+
+
+def faults_only(episodes: list[Episode], presence: list[Span], end: float,
+                gap_s: float) -> list[Episode]:
+    """The episodes that are faults: not getting into the pose or out of it
+    (`core.settling`), judged from the stretch in the pose each began in."""
+    stretches = [s for s in presence if s.state == IN]
+    kept = []
+    for e in episodes:
+        stretch = next((s for s in stretches if s.start <= e.start < s.end + gap_s), None)
+        if stretch is None:
+            kept.append(e)
+            continue
+        back = next((s.start for s in stretches if s.start >= stretch.end), None)
+        left = (stretch.end < end and e.end >= stretch.end - gap_s
+                and (back is None or back - stretch.end > RETURN_S))
+        if not is_settling(e.start, e.end, stretch.start, left):
+            kept.append(e)
+    return kept
 
 
 class Timeline:
