@@ -27,7 +27,6 @@ from posecheck.io.sound import find_player, has_device, write_wav
 Engine = Callable[[str], tuple[np.ndarray, int]]
 #: (session seconds, mono int16 samples, sample rate): where the recording takes the words
 Sink = Callable[[float, np.ndarray, int], None]
-INSTALL_HINT = "pip install 'posecheck[voice]'"
 
 
 def piper_engine() -> Engine | None:
