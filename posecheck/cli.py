@@ -340,13 +340,15 @@ def routine(keep_history, **kwargs):
                    "it: measures pose recognition too), or a pose name.")
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Clips analysed in parallel processes.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Analyse the clips on a Dask cluster instead (as batch --scheduler).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False),
               help="Write the table and every metric here as JSON.")
 @click.option("--model", type=click.Path(dir_okay=False),
               help="A pose-landmarker .task model (default: the bundled full model).")
 @click.option("--progress/--no-progress", default=True, show_default=True,
               help="Show a progress bar.")
-def score(paths, labels_path, pose_mode, jobs, json_path, model, progress):
+def score(paths, labels_path, pose_mode, jobs, scheduler, json_path, model, progress):
     """Analyse clips (default: the bundled samples) and measure how right the feedback is.
 
     Scores never use a personal profile: they measure the bundled poses against the
@@ -361,6 +363,7 @@ def score(paths, labels_path, pose_mode, jobs, json_path, model, progress):
     Example:
       posecheck score samples/ --jobs 2 --json scores.json
     """
+    from posecheck.app.engine import DaskEngine, EngineError, LocalEngine
     from posecheck.eval import evaluate as ev
     from posecheck.io.video import check_writable
     from posecheck.report.builder import write_json
@@ -380,18 +383,24 @@ def score(paths, labels_path, pose_mode, jobs, json_path, model, progress):
         load_pose(pose_mode, also=("label", "auto"))
     if json_path:
         check_writable(json_path)
+    try:
+        engine = DaskEngine(scheduler) if scheduler else LocalEngine(jobs)
+    except EngineError as exc:
+        raise UserError(str(exc)) from None
     runs = []
     status = "done"
     with click.progressbar(length=len(clips), label="Scoring", file=sys.stderr,
                            show_pos=True, hidden=not progress) as bar:
         try:
-            for run in ev.run_all(clips, labels, pose_mode, jobs, model):
+            for run in ev.run_all(clips, labels, pose_mode, engine, model):
                 runs.append(run)
                 bar.update(1)
                 if json_path:
                     write_json(json_path, _score_json(ev, runs, clips, labels, "running"))
         except KeyboardInterrupt:
             status = "interrupted"
+        finally:
+            engine.close()
     data = _score_json(ev, runs, clips, labels, status)
     if json_path:
         write_json(json_path, data)
@@ -413,6 +422,86 @@ def _score_json(ev, runs, clips, labels, status: str) -> dict:
     if m:
         out.update(m)
     return out
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the reports and summary.csv (made if missing).")
+@click.option("--pose", "pose_name", default="auto", show_default=True,
+              help="Pose of every clip (or auto: recognise it).")
+@click.option("--side", type=click.Choice(["left", "right"]),
+              help="Working side of Pigeon or Figure Four in every clip (default: detected).")
+@click.option("--html", is_flag=True, help="Also write each clip's HTML page.")
+@click.option("--video", is_flag=True, help="Also write each clip's annotated video (.mp4).")
+@click.option("--fast", is_flag=True, help="Judge about 10 frames a second (as analyze --fast).")
+@click.option("--workers", type=click.IntRange(1, 256),
+              help="Local worker processes [default: one per core].")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run on a Dask cluster instead, e.g. tcp://10.0.0.5:8786 (needs "
+                   "pip install 'posecheck[cluster]' here and on the workers).")
+@click.option("--model", type=click.Path(dir_okay=False),
+              help="A pose-landmarker .task model (default: the bundled full model; on a "
+                   "cluster the path must exist on every worker).")
+@click.option("--progress/--no-progress", default=True, show_default=True,
+              help="Show a progress bar with the time left.")
+def batch(inputs, out_dir, pose_name, side, html, video, fast, workers, scheduler, model,
+          progress):
+    """Analyse every clip of INPUTS (folders, video files, or .txt lists of paths): a JSON
+    report per clip (and HTML page, annotated video) under --out, and OUT/summary.csv with
+    one row per clip.
+
+    A rerun skips the clips already done (report complete, input unchanged). A clip that
+    cannot be read is an error row and the batch goes on; the exit code is 1 when any clip
+    failed. Ctrl-C keeps every clip finished.
+
+    \b
+    Examples:
+      posecheck batch recordings/ --out reports/ --html
+      posecheck batch clips.txt --out reports/ --scheduler tcp://10.0.0.5:8786
+    """
+    from posecheck.app import batch as b
+    from posecheck.app.engine import EngineError, engine_for
+    from posecheck.io.detector import check_model_file
+    from posecheck.io.video import check_writable
+
+    if workers and scheduler:
+        raise UserError("--workers and --scheduler: choose one (a cluster has its own workers)")
+    pose_names(pose_name, side)  # a typo or a side without sides: before any work
+    if model:
+        check_model_file(Path(model))
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        check_writable(out / "summary.csv")
+        tasks = b.plan(b.find_clips(inputs), out, html, video, pose_name, side, model, fast)
+    except OSError as exc:
+        raise UserError(f"cannot write to {out}: {exc.strerror} (choose another --out)") from None
+    if not tasks:
+        raise UserError(f"no video files in {', '.join(inputs)}")
+    try:
+        engine = engine_for(workers, scheduler)
+    except EngineError as exc:
+        raise UserError(str(exc)) from None
+    click.echo(f"{len(tasks)} clip{'s' * (len(tasks) != 1)} on {engine.name}", err=True)
+    with click.progressbar(length=len(tasks), label="Analysing clips", file=sys.stderr,
+                           show_eta=True, show_pos=True, hidden=not progress) as bar:
+        try:
+            outcome = b.run_batch(tasks, out, engine, lambda row, skipped: bar.update(1))
+        except KeyboardInterrupt:
+            click.echo(f"\nInterrupted: finished clips keep their reports; {out / 'summary.csv'} "
+                       "lists them. Run the same command again to go on.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        finally:
+            engine.close()
+    done = len(outcome.rows) - outcome.failed
+    skipped = f" ({outcome.skipped} already done)" if outcome.skipped else ""
+    click.echo(f"{done} of {len(tasks)} clips analysed{skipped}; summary: {out / 'summary.csv'}")
+    for row in outcome.rows:
+        if row["status"] != "done":
+            click.echo(f"  failed: {row['file']}: {row['error']}")
+    if outcome.failed:
+        sys.exit(1)
 
 
 @main.group()

