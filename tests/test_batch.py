@@ -139,3 +139,28 @@ def test_a_dask_worker_killed_mid_clip_loses_nothing(tmp_path):
     assert reports == sorted(f"{n}.json" for n in names)
     assert all(json.loads((out / r).read_text())["status"] == "done" for r in reports)
     assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name != batch.STATE]
+
+
+def test_ctrl_c_keeps_every_finished_clip_and_a_rerun_goes_on(tmp_path):
+    import subprocess
+    import sys
+
+    names = ("malasana-side-correct", "pigeon-right-side-correct", "happy-baby-side-correct")
+    folder, out = clips(tmp_path / "in", names=names, corrupt=False), tmp_path / "out"
+    cmd = [sys.executable, "-m", "posecheck", "batch", str(folder), "--out", str(out),
+           "--workers", "1", "--no-progress"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if (out / "summary.csv").is_file() and len(rows(out)) >= 1:
+            break
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Interrupted" in err and "Traceback" not in err
+    finished = rows(out)
+    assert 1 <= len(finished) < 3 and all(r["status"] == "done" for r in finished.values())
+    again = invoke("batch", folder, "--out", out, "--workers", 1, "--no-progress")
+    assert again.exit_code == 0 and f"({len(finished)} already done)" in again.output
+    assert len(rows(out)) == 3
