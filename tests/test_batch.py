@@ -86,6 +86,13 @@ def test_folders_lists_and_clashing_names(tmp_path):
     assert sorted(Path(t.report).relative_to(tmp_path / "o").as_posix() for t in nested) == \
         ["a/malasana-side-correct.json", "b/malasana-side-correct.json"]
     assert b.is_dir()
+    inside = batch.plan(batch.find_clips([str(tmp_path)]), a / "out", False, True, "auto",
+                        None, None, False)
+    (a / "out").mkdir()
+    (a / "out" / "malasana-side-correct.mp4").write_bytes(b"")  # a batch's annotated video
+    again = batch.plan(batch.find_clips([str(tmp_path)]), a / "out", False, True, "auto",
+                       None, None, False)
+    assert [t.clip for t in again] == [t.clip for t in inside]  # not taken for a clip
 
 
 @pytest.mark.parametrize("args, problem", [

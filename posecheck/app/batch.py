@@ -84,9 +84,12 @@ def _listed(path: Path) -> list[Path]:
 def plan(clips: list[tuple[Path, Path]], out: Path, html: bool, video: bool, pose: str,
          side: str | None, model: str | None, fast: bool) -> list[Task]:
     """A task per clip; outputs mirror each clip's path under its input folder (a clash
-    between two inputs gets -2, -3, ... added)."""
+    between two inputs gets -2, -3, ... added). Videos inside `out` (a batch's own
+    annotated videos, when --out is inside an input folder) are not clips."""
     tasks, taken = [], set()
     for clip, root in clips:
+        if clip.is_relative_to(out.resolve()):
+            continue
         rel = clip.relative_to(root) if clip.is_relative_to(root) else Path(clip.name)
         stem, n = out / rel.with_suffix(""), 1
         while str(stem) in taken:
