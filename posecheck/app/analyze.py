@@ -11,6 +11,7 @@ from typing import Callable
 import numpy as np
 
 from posecheck.app.loop import Judging, StageTimes, run
+from posecheck.app.split import SplitDetection, Splitting, plan
 from posecheck.core.judge import FrameResult, Judge
 from posecheck.core.landmarks import Landmarks
 from posecheck.core.poses import PoseSpec
@@ -163,18 +164,22 @@ def analyze(path: str, poses: list[PoseSpec], outputs: Outputs, side: str | None
             model: str | None = None, on_start: Callable[[FrameSource], None] | None = None,
             on_frame: Callable[[FrameResult], None] | None = None, fast: bool = False,
             ranges: dict[str, Range] = POPULATION,
-            on_end: Callable[[AnalysisSummary], None] | None = None) -> Analysis:
+            on_end: Callable[[AnalysisSummary], None] | None = None,
+            split: Splitting | None = None) -> Analysis:
     """Analyse a video or photo. Outputs are closed (and the report finalised) however the
     run ends; on Ctrl-C the report says 'interrupted' and KeyboardInterrupt is re-raised.
     `on_end`: given the final summary when the run is done or interrupted (e.g. the history).
     `ranges`: the plausible bone lengths (a personal profile's, else the population's).
     `fast`: judge about FAST_FPS frames per second, carrying each result to the frames
-    between (the annotated video still has every frame)."""
+    between (the annotated video still has every frame). `split`: detect a video in
+    segments on several processes (`posecheck.app.split`; not with `fast`), the same report
+    to within the detector's own variation; a photo or a short clip is read as usual."""
+    if fast and split is not None:
+        raise ValueError("fast and split do not combine")
     with open_source(path) as source:
         check_outputs(outputs, source.is_image)
         builder = ReportBuilder(poses, str(path), source.is_image, source.fps)
-        mode = "image" if source.is_image else "video"
-        with Detector(model, mode=mode) as detector:
+        with _detector(source, model, split) as detector:
             sinks = _sinks(outputs, source, poses, builder)
             judging = Judging(Judge(poses, side=side, settle_s=0.0 if source.is_image else 0.5,
                                     ranges=ranges),
@@ -183,10 +188,11 @@ def analyze(path: str, poses: list[PoseSpec], outputs: Outputs, side: str | None
             if on_start:
                 on_start(source)
             frames = source if source.is_image else prefetched(source)
+            # split: the detection is done elsewhere; waiting for it here keeps Ctrl-C prompt
+            ahead = 0 if source.is_image or isinstance(detector, SplitDetection) else DETECT_AHEAD
             try:
                 run(frames, detector.detect, judging, sinks, stages, on_frame,
-                    every=fast_every(source.fps) if fast else 1,
-                    ahead=0 if source.is_image else DETECT_AHEAD)
+                    every=fast_every(source.fps) if fast else 1, ahead=ahead)
                 builder.status = "done"
             except KeyboardInterrupt:
                 builder.status = "interrupted"
@@ -201,6 +207,15 @@ def analyze(path: str, poses: list[PoseSpec], outputs: Outputs, side: str | None
                 if on_end and builder.status != "running":  # not after an error
                     on_end(builder.summary())
         return Analysis(builder.summary(), stages, source.truncated)
+
+
+def _detector(source: FrameSource, model: str | None, split: Splitting | None
+              ) -> Detector | SplitDetection:
+    """The detector in this process, or for a video worth splitting, the split detection."""
+    segments = plan(source, split) if split is not None else []
+    if segments:
+        return SplitDetection(source, model, segments, split)
+    return Detector(model, mode="image" if source.is_image else "video")
 
 
 def _close_all(sinks: list, stages: StageTimes) -> None:

@@ -243,6 +243,29 @@ class ImageSource(FrameSource):
         self._image = None
 
 
+class FrameClock:
+    """The times of a video's frames in seconds, from their container timestamps (ms, as
+    CAP_PROP_POS_MSEC gives them after each read), called once per frame in order: the rule
+    of `VideoFileSource`. Anything that reads a file's frames another way (a stretch at a
+    time: `posecheck.io.segment`) gets the same times from the same timestamps."""
+
+    def __init__(self, fps: float) -> None:
+        self.fps = fps
+        self._last_t: float | None = None
+
+    def __call__(self, pos_ms: float) -> float:
+        prev = self._last_t
+        t_s = pos_ms / 1000.0 if math.isfinite(pos_ms) else math.nan
+        if prev is None:
+            t = t_s if math.isfinite(t_s) and 0.0 <= t_s <= MAX_FRAME_GAP_S else 0.0
+        elif math.isfinite(t_s) and prev < t_s <= prev + MAX_FRAME_GAP_S:
+            t = t_s
+        else:
+            t = prev + 1.0 / self.fps
+        self._last_t = t
+        return t
+
+
 class VideoFileSource(FrameSource):
     """A video file (or animated GIF) read with cv2.VideoCapture.
 
@@ -267,7 +290,7 @@ class VideoFileSource(FrameSource):
         self._first: np.ndarray | None = first
         self._first_ms = capture.get(cv2.CAP_PROP_POS_MSEC)
         self._trap = trap
-        self._last_t: float | None = None
+        self._clock = FrameClock(self._decoded_fps)
 
     def _frames(self) -> Iterator[tuple[np.ndarray, float]]:
         if self._first is not None:
@@ -288,18 +311,14 @@ class VideoFileSource(FrameSource):
         else:
             yield from sample_shown(frames, self.fps, self._last_shown_s)
 
+    @property
+    def resampled(self) -> bool:
+        """True for a slow GIF, whose frames are sampled at `fps` (some shown twice)."""
+        return self._last_shown_s is not None
+
     def _stamp(self, pos_ms: float) -> float:
         """The frame's time in seconds under the rule in the class docstring."""
-        prev = self._last_t
-        t_s = pos_ms / 1000.0 if math.isfinite(pos_ms) else math.nan
-        if prev is None:
-            t = t_s if math.isfinite(t_s) and 0.0 <= t_s <= MAX_FRAME_GAP_S else 0.0
-        elif math.isfinite(t_s) and prev < t_s <= prev + MAX_FRAME_GAP_S:
-            t = t_s
-        else:
-            t = prev + 1.0 / self._decoded_fps
-        self._last_t = t
-        return t
+        return self._clock(pos_ms)
 
     def close(self) -> None:
         """Releases the capture."""
