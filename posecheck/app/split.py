@@ -37,6 +37,7 @@ from typing import Iterator
 
 import numpy as np
 
+from posecheck.app.engine import stop_pool
 from posecheck.core.landmarks import Landmarks
 from posecheck.io.detector import Detector, check_model_file, default_model_path
 from posecheck.io.segment import SegmentError, read_segment
@@ -192,24 +193,14 @@ class SplitDetection:
             self.crowd = (max(self.crowd[0], people), self.crowd[1] + 1)
 
     def _stop_workers(self) -> None:
-        """At once when work is left (shutdown() would wait for the running segments: the
-        workers are ended by their process handles, as Python 3.14's terminate_workers()
-        does); else the workers just exit."""
+        """At once when work is left (`engine.stop_pool`); else the workers just exit."""
         if self._pool is None:
             return
         pool, self._pool = self._pool, None
         if all(future.done() for future in self._futures):
             pool.shutdown(wait=True)
-            return
-        if hasattr(pool, "terminate_workers"):
-            pool.terminate_workers()
-            return
-        processes = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.join()
+        else:
+            stop_pool(pool)
 
     def close(self) -> None:
         self._entries.close()
