@@ -40,7 +40,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from live_speed import detector_alone  # noqa: E402
+from live_speed import detector_alone, make_video  # noqa: E402
 
 from posecheck.app.analyze import Outputs, analyze  # noqa: E402
 from posecheck.app.split import Splitting  # noqa: E402
@@ -50,31 +50,6 @@ SOURCE = HERE.parent / "samples" / "malasana-side-correct.mp4"
 POSE = "malasana"
 SIZE = (640, 360)
 FPS = 30.0
-
-
-def make_clip(source: Path, out: Path, frames: int) -> int:
-    """A SIZE, FPS mp4v clip of `frames` frames from `source` (see the module docstring)."""
-    capture = cv2.VideoCapture(str(source))
-    pictures = []
-    while True:
-        ok, frame = capture.read()
-        if not ok:
-            break
-        pictures.append(_widen(frame))
-    capture.release()
-    if not pictures:
-        raise SystemExit(f"cannot read any frame from {source}")
-    repeat = max(1, round(FPS / (capture.get(cv2.CAP_PROP_FPS) or 10.0)))
-    cycle = pictures + pictures[-2:0:-1]  # forwards then backwards: no jump
-    writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), FPS, SIZE)
-    written = 0
-    while written < frames:
-        for picture in cycle:
-            for _ in range(min(repeat, frames - written)):
-                writer.write(picture)
-                written += 1
-    writer.release()
-    return written
 
 
 def _widen(frame: np.ndarray) -> np.ndarray:
@@ -110,7 +85,7 @@ def measure(frames: int, split: Splitting, repeat: int, video: bool = False) -> 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         clip = folder / "clip-640x360-30fps.mp4"
-        frames = make_clip(SOURCE, clip, frames)
+        frames = make_video(str(SOURCE), clip, frames / FPS, size=SIZE, fit=_widen)
         det, one, many = [], [], []
         for _ in range(repeat):
             det.append(detector_alone(str(clip))[0])

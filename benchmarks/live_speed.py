@@ -38,6 +38,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import cv2
 import numpy as np
@@ -59,23 +60,27 @@ SIZE = (640, 480)
 FPS = 30.0
 
 
-def make_video(source: str, out: Path, seconds: float) -> int:
-    """A SIZE, FPS mp4v video of `seconds` from `source`; returns its frame count."""
+def make_video(source: str, out: Path, seconds: float, size: tuple[int, int] = SIZE,
+               fit: Callable[[np.ndarray], np.ndarray] | None = None) -> int:
+    """A `size`, FPS mp4v video of `seconds` from `source`, played forwards then backwards
+    as needed, each frame repeated to reach FPS; returns its frame count. `fit` turns a
+    source frame into a `size` picture (default: stretched to it)."""
     capture = cv2.VideoCapture(source)
     src_fps = capture.get(cv2.CAP_PROP_FPS) or FPS
+    fit = fit or (lambda frame: cv2.resize(frame, size, interpolation=cv2.INTER_LINEAR))
     frames = []
     while True:
         ok, frame = capture.read()
         if not ok:
             break
-        frames.append(cv2.resize(frame, SIZE, interpolation=cv2.INTER_LINEAR))
+        frames.append(fit(frame))
     capture.release()
     if not frames:
         raise SystemExit(f"cannot read any frame from {source}")
     repeat = max(1, round(FPS / src_fps))
     cycle = frames + frames[-2:0:-1] if len(frames) > 2 else frames  # ping-pong, no jump
     total = round(seconds * FPS)
-    writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), FPS, SIZE)
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), FPS, size)
     written = 0
     while written < total:
         for frame in cycle:
