@@ -123,7 +123,8 @@ class State:
     def finished(self, task: Task) -> dict | None:
         """The row of a clip whose report is complete and whose input has not changed."""
         entry = self.done.get(task.clip)
-        if not entry or entry.get("stamp") != stamp(task.clip) or entry.get("report") != task.report:
+        if not entry or entry.get("report") != task.report \
+                or entry.get("stamp") != stamp(task.clip):
             return None
         if not all(Path(p).is_file() for p in (task.html, task.video) if p):
             return None  # asked for an output it did not make
@@ -171,7 +172,7 @@ def _temporary(path: str) -> str:
 
 
 def summary_row(clip: str, s) -> dict:
-    faults = sorted(k for k, c in s.checks.items() if c.kind == "fault" and c.fail_s >= 0.5)
+    faults = sorted(s.faults)
     return {"file": clip, "pose": s.pose or "", "side": s.side or "",
             "duration_s": round(s.duration_s, 2), "in_pose_s": round(s.in_pose_s, 2),
             "correct_s": round(s.correct_s, 2), "score": s.score if s.pose else "",

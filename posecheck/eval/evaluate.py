@@ -105,13 +105,12 @@ def hold_judgeable(pose, view: str) -> bool:
 
 def clip_row(run: ClipRun, label: ClipLabel | None) -> dict:
     s = run.summary
-    faults = [k for k, c in s.checks.items() if c.kind == "fault" and c.fail_s >= 0.5]
     return {
         "clip": Path(run.path).name, "pose": s.pose, "side": s.side, "score": s.score,
         "correct_s": s.correct_s,
         "true_correct_s": label.correct_hold_s if label else None,
         "true_pose": label.pose if label else None,
-        "faults": faults,
+        "faults": s.faults,
     }
 
 

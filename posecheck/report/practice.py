@@ -12,7 +12,13 @@ from posecheck.core.judge import FrameResult
 from posecheck.core.plan import HOLD, Plan, StepResult
 from posecheck.core.poses import PoseFileError, load_pose
 from posecheck.core.settling import FaultTime
-from posecheck.report.summary import AUTO, PracticeSummary, StepSummary, form_score
+from posecheck.report.summary import (
+    AUTO,
+    FAULT_LISTED_S,
+    PracticeSummary,
+    StepSummary,
+    form_score,
+)
 
 MAX_STEP_S = 0.5  # a longer gap between frames counts as this much (a stall is not held)
 
@@ -142,7 +148,8 @@ def _step_line(s: StepSummary) -> str:
         return "  No pose recognised: nothing was held, and there was no hold target"
     side = f" ({s.side})" if s.side else ""
     names = check_names(s.pose)
-    faults = ", ".join(f"{names.get(k, k)} {v:.1f} s" for k, v in s.faults_s.items() if v >= 0.5)
+    faults = ", ".join(f"{names.get(k, k)} {v:.1f} s" for k, v in s.faults_s.items()
+                       if v >= FAULT_LISTED_S)
     target = f" of {s.target_s:g} s" if s.target_s else ""
     score = f"  score {s.score}" if s.score is not None else ""
     return (f"  {title(s.pose) + side:<24} held {s.correct_s:5.1f} s{target}{score}  "

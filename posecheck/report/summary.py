@@ -25,6 +25,9 @@ from typing import Any
 
 #: The step pose of a live session that recognises any pose (`posecheck live --pose auto`).
 AUTO = "auto"
+#: A fault counts in a summary's list of faults (score's table, batch's CSV, the printed
+#: practice summary) once it failed this long in all.
+FAULT_LISTED_S = 0.5
 
 
 def form_score(quality_s: float, in_pose_s: float) -> int | None:
@@ -136,6 +139,12 @@ class AnalysisSummary:
     def judged(self) -> bool:
         """Was the form judged at all (time in the pose, or a photo in it)?"""
         return bool(self.in_pose_s or self.in_pose)
+
+    @property
+    def faults(self) -> list[str]:
+        """The fault checks that failed at least FAULT_LISTED_S, in the pose file's order."""
+        return [k for k, c in self.checks.items()
+                if c.kind == "fault" and c.fail_s >= FAULT_LISTED_S]
 
     def to_json(self) -> dict[str, Any]:
         """The JSON report (`analyze --report`), keys in the order users' files have them."""
